@@ -1,0 +1,37 @@
+# Two commands matter: `make run` (build the graph, write metrics and the visualization) and
+# `make test` (the whole suite). Both create .venv and install the project into it when needed.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: run test bench system-deps clean help
+
+help:
+	@echo "make run    build the graph from data/, write metrics and the visualization, print where"
+	@echo "make test   run the whole test suite"
+	@echo "make bench  run the benchmark (prints a table, writes build/bench/bench.json)"
+	@echo "make system-deps  install Chromium and Virtuoso with apt-get (root) for the browser and server tests"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kg needs Python 3.11 or newer: set PYTHON=python3.11")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/kg run
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
+
+system-deps:
+	bash scripts/install-system-deps.sh
+
+clean:
+	rm -rf build

@@ -1,0 +1,74 @@
+"""Binding values to a SPARQL query's variables without pasting them into the query's syntax.
+
+rdflib binds natively (initBindings). For engines that take only query text (Oxigraph, whose own
+substitution needs the variable to be projected, and remote endpoints), the values become an inline
+``VALUES`` block at the start of the WHERE group; each value is written as one RDF term by rdflib's
+serializer, so text such as ``"} ; DROP ALL ; {`` can only ever be a literal.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from rdflib.term import Identifier, Literal
+
+VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def as_term(value) -> Identifier:
+    """rdflib terms pass through; plain Python values become literals."""
+    return value if isinstance(value, Identifier) else Literal(value)
+
+
+def _where_brace(query: str) -> int:
+    """Index of the '{' opening the query's WHERE group, skipping IRIs, strings and comments."""
+    i, n = 0, len(query)
+    saw_where = False
+    first_brace = -1
+    while i < n:
+        c = query[i]
+        if c == "#":
+            i = query.find("\n", i)
+            i = n if i < 0 else i
+        elif c == "<" and re.match(r"<[^<>\"{}|^`\\\s]*>", query[i:]):
+            i += re.match(r"<[^<>\"{}|^`\\\s]*>", query[i:]).end()
+            continue
+        elif c in "\"'":
+            quote = query[i : i + 3] if query[i : i + 3] in ('"""', "'''") else c
+            j = i + len(quote)
+            while j < n and not query.startswith(quote, j):
+                j += 2 if query[j] == "\\" else 1
+            i = j + len(quote)
+            continue
+        elif c == "{":
+            if saw_where:
+                return i
+            if first_brace < 0:
+                first_brace = i
+        elif query[i : i + 5].upper() == "WHERE" and (i == 0 or not query[i - 1].isalnum()):
+            saw_where = True
+            i += 5
+            continue
+        i += 1
+    if first_brace >= 0 and not re.match(r"\s*CONSTRUCT\b", _strip_prologue(query), re.IGNORECASE):
+        return first_brace
+    raise ValueError("cannot bind parameters: the query has no WHERE { … } group")
+
+
+def _strip_prologue(query: str) -> str:
+    return re.sub(r"^(\s*(#[^\n]*\n|PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>))*", "", query, flags=re.IGNORECASE)
+
+
+def with_values(query: str, bindings: Mapping[str, object] | None) -> str:
+    """The query with ``VALUES (?a ?b) { (term term) }`` opening its WHERE group."""
+    if not bindings:
+        return query
+    names = list(bindings)
+    for name in names:
+        if not VARIABLE.match(name):
+            raise ValueError(f"not a SPARQL variable name: {name!r}")
+    terms = " ".join(as_term(bindings[name]).n3() for name in names)
+    block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }} "
+    at = _where_brace(query) + 1
+    return query[:at] + block + query[at:]

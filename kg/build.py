@@ -1,0 +1,313 @@
+"""Records → RDF quads: IRI minting, entity resolution by id, provenance.
+
+Every triple a report states goes into that report's named graph, with the sentence behind it as a
+``kg:Evidence`` node; registry triples go into the registry graph. Facts above ``public`` go into
+graphs of their level, so a reader at a level simply queries the graphs at or below it
+(see docs/graph-model.md). Terms are pyoxigraph terms: they are checked and cheap, and the quads
+bulk-load straight into the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+
+from . import vocab
+from .records import Event, Quote, Records, Report, SourceText
+from .vocab import KG, ORG, PART, PROV, RDF, RDFS, SCHEMA, SECTOR, SKOS, THEME, XSD
+
+LEVEL_RANK = {name: rank for rank, name in enumerate(vocab.LEVELS)}
+
+
+def N(iri) -> ox.NamedNode:  # noqa: N802 - reads like the RDF it writes
+    return ox.NamedNode(str(iri))
+
+
+def lit(value, datatype=None) -> ox.Literal:
+    if datatype is not None:
+        return ox.Literal(str(value), datatype=N(datatype))
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=N(XSD.boolean))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=N(XSD.integer))
+    if isinstance(value, float):
+        return ox.Literal(repr(value), datatype=N(XSD.decimal if value == value else XSD.double))
+    return ox.Literal(str(value))
+
+
+def date_literal(text: str) -> ox.Literal:
+    datatype = {4: XSD.gYear, 7: XSD.gYearMonth}.get(len(text), XSD.date)
+    return lit(text, datatype)
+
+
+def slugify(text: str) -> str:
+    """A readable IRI segment from free text ("Director, CGR" -> "director-cgr")."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug or hashlib.sha1(text.encode()).hexdigest()[:12]
+
+
+def max_level(*levels: str) -> str:
+    return max(levels, key=LEVEL_RANK.__getitem__)
+
+
+class Minter:
+    """Stable, readable IRIs under one base namespace."""
+
+    def __init__(self, base: str):
+        self.base = base
+
+    def __call__(self, *parts: str) -> ox.NamedNode:
+        return ox.NamedNode(self.base + "/".join(parts))
+
+    def graph(self, name: str, level: str = "public") -> ox.NamedNode:
+        return self("graph", level, name)
+
+
+def graph_level(graph_iri: str, base: str) -> str | None:
+    """The sensitivity level of one of our named graphs, or None for a graph we did not write."""
+    prefix = base + "graph/"
+    if not graph_iri.startswith(prefix):
+        return None
+    level = graph_iri[len(prefix) :].split("/", 1)[0]
+    return level if level in LEVEL_RANK else None
+
+
+class _Emitter:
+    def __init__(self, records: Records, base: str):
+        self.records = records
+        self.iri = Minter(base)
+        self.quads: list[ox.Quad] = []
+        self.origin: dict[str, object] = {}  # IRI -> Loc of the record it came from (for SHACL messages)
+        self.entity_level: dict[str, str] = {}
+        for p in records.people.values():
+            self.entity_level[self.person(p.id).value] = p.sensitivity
+        for o in records.organizations.values():
+            self.entity_level[self.org(o.id).value] = o.sensitivity
+        for r in records.reports:
+            for e in r.events:
+                self.entity_level[self.event(e.id).value] = max_level(e.sensitivity, r.source.sensitivity)
+
+    # IRIs -------------------------------------------------------------------------------------------
+    def person(self, pid: str) -> ox.NamedNode:
+        return self.iri("person", pid)
+
+    def org(self, oid: str) -> ox.NamedNode:
+        return self.iri("org", oid)
+
+    def event(self, eid: str) -> ox.NamedNode:
+        return self.iri("event", eid)
+
+    def entity(self, ident: str) -> ox.NamedNode:
+        """A person, organization or event, by id (ids are checked to exist before the build)."""
+        if ident in self.records.people:
+            return self.person(ident)
+        if ident in self.records.organizations:
+            return self.org(ident)
+        return self.event(ident)
+
+    def level_of(self, *nodes: ox.NamedNode, own: str = "public") -> str:
+        return max_level(own, *(self.entity_level.get(n.value, "public") for n in nodes))
+
+    # writing ----------------------------------------------------------------------------------------
+    def add(self, graph: ox.NamedNode, s, p, o) -> None:
+        self.quads.append(ox.Quad(s, N(p) if not isinstance(p, ox.NamedNode) else p, o, graph))
+
+    def add_all(self, graph: ox.NamedNode, s, pairs) -> None:
+        for p, o in pairs:
+            if o is not None:
+                self.add(graph, s, p, o)
+
+    def evidence(self, report: Report, graph: ox.NamedNode, quote: Quote) -> ox.NamedNode:
+        digest = hashlib.sha1(SourceText.fold(quote.text).encode()).hexdigest()[:12]
+        node = self.iri("evidence", report.source.id, digest)
+        self.add_all(graph, node, [
+            (RDF.type, N(KG.Evidence)),
+            (KG.quote, lit(quote.text)),
+            (PROV.wasQuotedFrom, self.iri("source", report.source.id)),
+            (KG.line, lit(quote.line_in_source)),
+        ])  # fmt: skip
+        return node
+
+    # registries -------------------------------------------------------------------------------------
+    def registry(self) -> None:
+        for p in self.records.people.values():
+            g = self.iri.graph("registry", p.sensitivity)
+            s = self.person(p.id)
+            self.origin[s.value] = p.loc
+            self.add_all(g, s, [(RDF.type, N(vocab.FOAF.Person)), (RDF.type, N(SCHEMA.Person)),
+                                (SCHEMA.name, lit(p.name)), (RDFS.label, lit(p.name)),
+                                (SCHEMA.honorificPrefix, lit(p.honorific) if p.honorific else None),
+                                (KG.sensitivity, N(vocab.LEVEL[p.sensitivity]))])  # fmt: skip
+            for alias in p.aliases:
+                self.add(g, s, SKOS.altLabel, lit(alias))
+        for o in self.records.organizations.values():
+            s = self.org(o.id)
+            self.origin[s.value] = o.loc
+            g = self.iri.graph("registry", o.sensitivity)
+            extra_type = {"unit": ORG.OrganizationalUnit, "alliance": KG.Alliance, "network": KG.Network}.get(o.kind)
+            self.add_all(g, s, [(RDF.type, N(ORG.Organization)), (RDF.type, N(SCHEMA.Organization)),
+                                (RDF.type, N(extra_type) if extra_type else None),
+                                (SCHEMA.name, lit(o.name)), (RDFS.label, lit(o.name)),
+                                (KG.sector, N(SECTOR[o.sector])),
+                                (KG.country, lit(o.country) if o.country else None),
+                                (KG.sensitivity, N(vocab.LEVEL[o.sensitivity]))])  # fmt: skip
+            for acronym in o.acronyms:
+                self.add(g, s, KG.acronym, lit(acronym))
+                self.add(g, s, SKOS.altLabel, lit(acronym))
+            for alias in o.aliases:
+                self.add(g, s, SKOS.altLabel, lit(alias))
+            if o.parent:
+                parent = self.org(o.parent)
+                pg = self.iri.graph("registry", self.level_of(parent, own=o.sensitivity))
+                self.add(pg, s, ORG.subOrganizationOf, parent)
+                self.add(pg, parent, ORG.hasSubOrganization, s)
+
+    # reports ----------------------------------------------------------------------------------------
+    def report(self, report: Report) -> None:
+        src = report.source
+        s = self.iri("source", src.id)
+        g0 = self.iri.graph(src.id, src.sensitivity)
+        self.add_all(g0, s, [(RDF.type, N(PROV.Entity)), (RDF.type, N(SCHEMA.CreativeWork)),
+                             (vocab.DCTERMS.title, lit(src.title)), (KG.file, lit(src.file)),
+                             (SCHEMA.url, lit(src.url, XSD.anyURI) if src.url else None),
+                             (vocab.DCTERMS.issued, date_literal(src.published) if src.published else None),
+                             (vocab.DCTERMS.type, lit(src.type) if src.type else None)])  # fmt: skip
+        self.add(self.iri.graph("registry", src.sensitivity), g0, PROV.wasDerivedFrom, s)
+
+        def graph_for(*nodes, own="public"):
+            level = self.level_of(*nodes, own=max_level(own, src.sensitivity))
+            g = self.iri.graph(src.id, level)
+            if level != src.sensitivity:
+                self.add(self.iri.graph("registry", level), g, PROV.wasDerivedFrom, s)
+            return g
+
+        for event in report.events:
+            self.event_facts(report, event, graph_for)
+        for a in report.affiliations:
+            person, org = self.person(a.person), self.org(a.organization)
+            g = graph_for(person, org, own=a.sensitivity)
+            parts = [a.person, a.organization] + ([slugify(a.title)] if a.title else [])
+            m = self.iri("membership", *parts)
+            self.origin[m.value] = a.loc
+            self.add_all(g, m, [(RDF.type, N(ORG.Membership)), (ORG.member, person), (ORG.organization, org),
+                                (KG.title, lit(a.title) if a.title else None),
+                                (PROV.wasDerivedFrom, self.evidence(report, g, a.quote))])  # fmt: skip
+            if a.title:
+                role = self.iri("role", slugify(a.title))
+                self.add(g, m, ORG.role, role)
+                self.add_all(g, role, [(RDF.type, N(ORG.Role)), (RDFS.label, lit(a.title))])
+            self.add(g, person, ORG.memberOf, org)
+        for r in report.relations:
+            subj, obj = self.entity(r.subject), self.entity(r.object)
+            g = graph_for(subj, obj, own=r.sensitivity)
+            predicate = N(vocab.RELATIONS[r.predicate])
+            self.add(g, subj, predicate, obj)
+            st = self.iri("statement", src.id, hashlib.sha1(f"{r.subject} {r.predicate} {r.object}".encode()).hexdigest()[:12])
+            self.add_all(g, st, [(RDF.type, N(KG.Statement)), (RDF.subject, subj), (RDF.predicate, predicate),
+                                 (RDF.object, obj), (vocab.DCTERMS.date, date_literal(r.date) if r.date else None),
+                                 (PROV.wasDerivedFrom, self.evidence(report, g, r.quote))])  # fmt: skip
+        for n, f in enumerate(report.figures, start=1):
+            about = self.entity(f.about) if f.about else None
+            by = self.person(f.stated_by) if f.stated_by else None
+            g = graph_for(*(x for x in (about, by) if x), own=f.sensitivity)
+            node = self.iri("figure", src.id, str(n))
+            self.origin[node.value] = f.loc
+            self.add_all(g, node, [(RDF.type, N(KG.Figure)), (KG.about, about), (KG.statedBy, by),
+                                   (RDF.value, lit(f.value)), (KG.qualifier, lit(f.qualifier)), (KG.unit, lit(f.unit)),
+                                   (vocab.DCTERMS.date, date_literal(f.date) if f.date else None),
+                                   (PROV.wasDerivedFrom, self.evidence(report, g, f.quote))])  # fmt: skip
+
+    def event_facts(self, report: Report, event: Event, graph_for) -> None:
+        e = self.event(event.id)
+        self.origin[e.value] = event.loc
+        g = graph_for(e)
+        place = self.iri("place", slugify(event.venue)) if event.venue else None
+        self.add_all(g, e, [
+            (RDF.type, N(SCHEMA.Event)), (KG.eventType, N(vocab.EVENT_TYPE[event.type])),
+            (SCHEMA.name, lit(event.name)), (RDFS.label, lit(event.name)),
+            (SCHEMA.startDate, date_literal(event.start_date) if event.start_date else None),
+            (SCHEMA.endDate, date_literal(event.end_date) if event.end_date else None),
+            (SCHEMA.duration, lit(event.duration, XSD.duration) if event.duration else None),
+            (SCHEMA.location, place), (KG.city, lit(event.city) if event.city else None),
+            (KG.country, lit(event.country) if event.country else None),
+            (SCHEMA.superEvent, self.event(event.part_of) if event.part_of else None),
+            (vocab.DCTERMS.source, self.iri("source", report.source.id)),
+            (KG.sensitivity, N(vocab.LEVEL[self.level_of(e)])),
+        ])  # fmt: skip
+        if place:
+            self.add_all(g, place, [(RDF.type, N(SCHEMA.Place)), (SCHEMA.name, lit(event.venue)),
+                                    (RDFS.label, lit(event.venue)),
+                                    (KG.city, lit(event.city) if event.city else None),
+                                    (KG.country, lit(event.country) if event.country else None)])  # fmt: skip
+        for key, value in event.counts.items():
+            self.add(g, e, vocab.COUNT_FIELDS[key], lit(value))
+        for theme in event.themes:
+            self.add(g, e, vocab.DCTERMS.subject, N(THEME[theme]))
+        for key, quote in event.quotes.items():
+            ev = self.evidence(report, g, quote)
+            self.add(g, ev, KG.about, e)
+            self.add(g, ev, KG.field, lit(key))
+        for order, section in enumerate(event.sections, start=1):
+            sec = self.iri("event", event.id, section.id)
+            self.add_all(g, sec, [(RDF.type, N(SCHEMA.Event)), (RDF.type, N(KG.Section)),
+                                  (SCHEMA.name, lit(section.name)), (RDFS.label, lit(section.name)),
+                                  (SCHEMA.superEvent, e), (KG.order, lit(order))])  # fmt: skip
+            self.add(g, e, SCHEMA.subEvent, sec)
+        listed = {"organizer": (event.organizers, SCHEMA.organizer), "partner": (event.partners, KG.partner),
+                  "funder": (event.funders, SCHEMA.funder)}  # fmt: skip
+        explicit = {(p.agent, p.role) for p in event.participants}
+        for role, (orgs, predicate) in listed.items():
+            for oid in orgs:
+                org = self.org(oid)
+                og = graph_for(e, org)
+                self.add(og, e, predicate, org)
+                if (oid, role) not in explicit:  # a listed organizer is also a participation
+                    quote = event.quotes.get(role + "s") or event.quotes["name"]
+                    self.participation(report, og, e, event.id, oid, org, role, quote)
+        for oid in event.founded:
+            org = self.org(oid)
+            self.add(graph_for(e, org), e, KG.founded, org)
+        for p in event.participants:
+            agent = self.person(p.agent) if p.agent_kind == "person" else self.org(p.agent)
+            pg = graph_for(e, agent, own=p.sensitivity)
+            node = self.participation(report, pg, e, event.id, p.agent, agent, p.role, p.quote)
+            self.origin[node.value] = p.loc
+            if p.section:
+                self.add(pg, node, KG.section, self.iri("event", event.id, p.section))
+            if p.title:
+                self.add(pg, node, KG.titleAsStated, lit(p.title))
+            for theme in p.themes:
+                self.add(pg, node, vocab.DCTERMS.subject, N(THEME[theme]))
+
+    def participation(self, report, g, e, event_id, agent_id, agent, role, quote) -> ox.NamedNode:
+        node = self.iri("participation", event_id, agent_id, role)
+        self.add_all(g, node, [(RDF.type, N(KG.Participation)), (KG.agent, agent), (KG.event, e),
+                               (KG.part, N(PART[role])), (PROV.wasDerivedFrom, self.evidence(report, g, quote))])  # fmt: skip
+        self.add(g, agent, KG.participatedIn, e)
+        return node
+
+
+def record_quads(records: Records, base: str, origins: dict | None = None) -> list[ox.Quad]:
+    """All quads the records state (registries and reports), without the ontology. When ``origins``
+    is given, it is filled with IRI -> Loc of the record each node came from."""
+    emitter = _Emitter(records, base)
+    emitter.registry()
+    for report in records.reports:
+        emitter.report(report)
+    if origins is not None:
+        origins.update(emitter.origin)
+    return emitter.quads
+
+
+def ontology_quads(ontology_dir, base: str) -> Iterator[ox.Quad]:
+    """The ontology, themes and shapes, in their own graph so queries can use labels and hierarchy."""
+    graph = Minter(base).graph("ontology")
+    for name in ("kg.ttl", "themes.ttl"):
+        path = ontology_dir / name
+        for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+            yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)

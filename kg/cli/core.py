@@ -1,0 +1,69 @@
+"""kg build, kg validate, kg export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .. import export as export_mod
+from .. import project
+from ..validate import describe, validate
+from . import main
+from .options import graph_options
+
+
+@main.command()
+@graph_options
+@click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
+def build(ctx, force):
+    """Build the graph from the records (only when they changed) and print its summary.
+
+    \b
+    Example:
+      kg build --data data/
+    """
+    result = project.build(ctx.data_dir, ctx.build_dir, ctx.base, force=force,
+                           progress=lambda m: click.echo(f"… {m}", err=True))  # fmt: skip
+    state = "built" if result.rebuilt else "up to date"
+    click.echo(f"Graph {state} in {result.seconds:.2f} s: {result.path}")
+    for line in result.summary.lines():
+        click.echo(f"  {line}")
+
+
+@main.command("validate")
+@graph_options
+@click.option("--no-shacl", is_flag=True, help="Check the records only, not the SHACL shapes (faster on big data).")
+def validate_cmd(ctx, no_shacl):
+    """Check the records and the graph built from them; list every problem as FILE:LINE: field: message.
+
+    Exits with status 1 when there is any problem.
+
+    \b
+    Example:
+      kg validate --data data/
+    """
+    problems = validate(ctx.data_dir, ctx.base, shacl=not no_shacl)
+    click.echo(describe(problems), err=bool(problems))
+    if problems:
+        raise SystemExit(1)
+
+
+@main.command("export")
+@graph_options
+@click.option("--format", "fmt", type=click.Choice(sorted(export_mod.FORMATS)), default="ttl", show_default=True,
+              help="RDF format; nq, trig and jsonld keep the named graph (source) of every fact.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: standard output).")
+def export_cmd(ctx, fmt, output):
+    """Export the whole graph, provenance included.
+
+    \b
+    Examples:
+      kg export --format ttl -o graph.ttl
+      kg export --format nq | gzip > graph.nq.gz
+    """
+    with ctx.open_graph() as store:
+        size = export_mod.export(store, fmt, output)
+    if output:
+        click.echo(f"Wrote {size:,} bytes of {fmt} to {output}", err=True)

@@ -1,0 +1,184 @@
+"""Where the graph lives, and the one narrow interface every reader uses: ``Store.query``.
+
+Two local kinds share that interface:
+
+* ``OxigraphStore`` — pyoxigraph, on disk (the default) or in memory: bulk loading and a fast SPARQL
+  engine.
+* ``RdflibStore`` — a plain rdflib Dataset in memory: the reference engine and the benchmark baseline.
+
+A remote SPARQL 1.1 server is a third kind (``kg.remote``). Whatever the kind, results come back
+as an ``rdflib.query.Result`` with rdflib terms, so rdflib stays the API for callers.
+
+A store is opened at a sensitivity level: it reads only the named graphs at or below that level
+(``kg.build.graph_level``), so what a level may not see is simply not in the query's dataset.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.query import Result
+from rdflib.term import BNode, Literal, URIRef, Variable
+
+from .bindings import as_term, with_values
+from .build import LEVEL_RANK, graph_level
+
+
+def to_rdflib(term):
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value, datatype=None if datatype.endswith("#string") else URIRef(datatype))
+    if isinstance(term, (ox.DefaultGraph,)):
+        return None
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def to_ox(term):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def allowed_graphs(graph_names: Iterable[str], base: str, level: str) -> list[str]:
+    """Our graphs at or below ``level``, sorted (the same order every time)."""
+    rank = LEVEL_RANK[level]
+    out = []
+    for name in graph_names:
+        g_level = graph_level(name, base)
+        if g_level is not None and LEVEL_RANK[g_level] <= rank:
+            out.append(name)
+    return sorted(out)
+
+
+class Store:
+    """A built graph read at one sensitivity level."""
+
+    kind = "abstract"
+
+    def __init__(self, base: str, level: str = "public"):
+        if level not in LEVEL_RANK:
+            raise ValueError(f"unknown level {level!r}; one of {', '.join(LEVEL_RANK)}")
+        self.base = base
+        self.level = level
+
+    def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> Result:
+        """Run a SPARQL 1.1 query over the union of the readable graphs. ``bindings`` maps variable
+        names to values; they are bound as terms, never pasted into the query text."""
+        raise NotImplementedError
+
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every readable quad (for export)."""
+        raise NotImplementedError
+
+    def graphs(self) -> list[str]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class OxigraphStore(Store):
+    kind = "oxigraph"
+
+    def __init__(self, inner: ox.Store, base: str, level: str = "public"):
+        super().__init__(base, level)
+        self.inner = inner
+        self._graphs = allowed_graphs((g.value for g in inner.named_graphs()), base, level)
+        self._graph_nodes = [ox.NamedNode(g) for g in self._graphs]
+
+    @classmethod
+    def open(cls, path, base: str, level: str = "public") -> "OxigraphStore":
+        return cls(ox.Store.read_only(str(path)), base, level)
+
+    @classmethod
+    def from_quads(cls, quads: Iterable[ox.Quad], base: str, level: str = "public") -> "OxigraphStore":
+        inner = ox.Store()
+        inner.extend(quads)
+        return cls(inner, base, level)
+
+    def graphs(self) -> list[str]:
+        return list(self._graphs)
+
+    def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> Result:
+        return oxigraph_result(self.raw_query(with_values(sparql, bindings)))
+
+    def raw_query(self, sparql: str, **kwargs):
+        """The pyoxigraph answer itself (for serializing results in standard formats without conversion)."""
+        return self.inner.query(sparql, default_graph=self._graph_nodes or [ox.DefaultGraph()],
+                                named_graphs=self._graph_nodes, **kwargs)  # fmt: skip
+
+    def quads(self) -> Iterator[ox.Quad]:
+        for g in self._graph_nodes:
+            yield from self.inner.quads_for_pattern(None, None, None, g)
+
+    def close(self) -> None:
+        self.inner = None
+        self._graph_nodes = []
+
+
+def oxigraph_result(answer) -> Result:
+    if isinstance(answer, ox.QueryBoolean):
+        out = Result("ASK")
+        out.askAnswer = bool(answer)
+    elif isinstance(answer, ox.QuerySolutions):
+        out = Result("SELECT")
+        out.vars = [Variable(v.value) for v in answer.variables]
+        out.bindings = [
+            {var: to_rdflib(value) for var, value in zip(out.vars, row) if value is not None} for row in answer
+        ]
+    else:
+        out = Result("CONSTRUCT")
+        out.graph = rdflib.Graph()
+        for t in answer:
+            out.graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    return out
+
+
+class RdflibStore(Store):
+    """rdflib's own in-memory engine over the readable graphs (reference and benchmark baseline)."""
+
+    kind = "memory"
+
+    def __init__(self, quads: Iterable[ox.Quad], base: str, level: str = "public"):
+        super().__init__(base, level)
+        quads = list(quads)
+        self._graphs = allowed_graphs({q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}, base, level)
+        keep = set(self._graphs)
+        data = ox.serialize((q for q in quads if q.graph_name.value in keep), format=ox.RdfFormat.N_QUADS)
+        self.dataset = rdflib.Dataset(default_union=True)
+        if data:
+            self.dataset.parse(data=data.decode("utf-8"), format="nquads")
+
+    def graphs(self) -> list[str]:
+        return list(self._graphs)
+
+    def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> Result:
+        init = {Variable(k): as_term(v) for k, v in (bindings or {}).items()}
+        return self.dataset.query(sparql, initBindings=init)
+
+    def quads(self) -> Iterator[ox.Quad]:
+        for s, p, o, g in self.dataset.quads((None, None, None, None)):
+            graph = g.identifier if isinstance(g, rdflib.Graph) else g
+            yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(graph))

@@ -1,0 +1,114 @@
+"""Every namespace and term the graph uses, in one place.
+
+Standard vocabularies first (W3C ORG, schema.org, FOAF, SKOS, PROV-O, Dublin Core); the project's own
+terms (``KG``) only where none fits. They are defined in ``ontology/kg.ttl``.
+"""
+
+from rdflib import Namespace
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+SCHEMA = Namespace("https://schema.org/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+# The project's fixed vocabulary. Data IRIs use a separate, configurable base (kg.config.base_iri).
+KG = Namespace("https://kg.example.org/ontology#")
+THEME = Namespace("https://kg.example.org/theme/")
+SECTOR = Namespace("https://kg.example.org/sector/")
+PART = Namespace("https://kg.example.org/part/")  # a participant's part in an event
+EVENT_TYPE = Namespace("https://kg.example.org/event-type/")
+LEVEL = Namespace("https://kg.example.org/level/")  # sensitivity levels
+
+DEFAULT_BASE = "https://kg.example.org/id/"
+
+PREFIXES = {
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "xsd": XSD,
+    "owl": OWL,
+    "org": ORG,
+    "foaf": FOAF,
+    "schema": SCHEMA,
+    "skos": SKOS,
+    "prov": PROV,
+    "dcterms": DCTERMS,
+    "sh": SH,
+    "kg": KG,
+    "theme": THEME,
+    "sector": SECTOR,
+    "part": PART,
+    "etype": EVENT_TYPE,
+    "level": LEVEL,
+}
+
+SECTORS = (
+    "civil-society",
+    "think-tank",
+    "academia",
+    "government",
+    "law-enforcement",
+    "parliament",
+    "international-organization",
+    "donor",
+    "media",
+    "private-sector",
+)
+
+EVENT_TYPES = (
+    "roundtable",
+    "workshop",
+    "conference",
+    "session",
+    "dialogue",
+    "meeting",
+    "training",
+    "webinar",
+    "launch",
+    "founding",
+    "other",
+)
+
+PARTS = (
+    "organizer",
+    "partner",
+    "funder",
+    "host",
+    "opening-speaker",
+    "keynote-speaker",
+    "roundtable-speaker",
+    "closing-speaker",
+    "speaker",
+    "moderator",
+    "facilitator",
+    "presenter",
+    "unveiler",
+    "attendee",
+    "participant",
+    "represented",
+)
+
+ORG_KINDS = ("organization", "unit", "alliance", "network")
+
+# relation name in records -> predicate
+RELATIONS = {
+    "founded": KG.founded,
+    "coordinates": KG.coordinates,
+    "member-of": ORG.memberOf,
+    "represented-at": KG.representedAt,
+}
+
+COUNT_FIELDS = {
+    "in_person": KG.inPersonParticipants,
+    "online": KG.onlineParticipants,
+    "total": KG.participantCount,
+    "countries": KG.countryCount,
+    "experts": KG.expertCount,
+}
+
+LEVELS = ("public", "internal", "restricted")
+
+FIGURE_QUALIFIERS = ("exactly", "over", "about", "up-to")
+
+
+def sparql_prefixes() -> str:
+    """PREFIX lines for every namespace above, to put in front of a query."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
