@@ -6,6 +6,9 @@ Layout of the build folder::
     build/store/CURRENT         name of the live generation (replaced atomically)
     build/store/gen-<hash>/     an Oxigraph store, built once for one fingerprint of the inputs
     build/store/build.lock      held while a build runs
+    build/graph-extras/*.nq     derived graphs to load with the records (e.g. metrics written back
+                                by `kg metrics --into-graph`); each names the records fingerprint it
+                                was computed from on its first line, and is left out when stale
 
 A build writes a new generation under a temporary name, renames it, then replaces CURRENT. A build
 killed at any point leaves CURRENT pointing at the last good generation; readers never see a
@@ -28,12 +31,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import build as build_mod
+from . import to_rdf
 from . import config
 from .records import Records, load_records
 from .store import OxigraphStore, RdflibStore, Store
 
-CODE_FILES = ("build.py", "records.py", "vocab.py", "yamlfile.py")
+CODE_FILES = ("to_rdf.py", "records.py", "vocab.py", "yamlfile.py")
 KEEP_GENERATIONS = 2  # the live one and the one before it, for readers still holding it open
 
 
@@ -99,8 +102,8 @@ def summarize(records: Records, triples: int) -> Summary:
 
 
 def all_quads(records: Records, base: str) -> list[ox.Quad]:
-    quads = build_mod.record_quads(records, base)
-    quads.extend(build_mod.ontology_quads(config.ontology_dir(), base))
+    quads = to_rdf.record_quads(records, base)
+    quads.extend(to_rdf.ontology_quads(config.ontology_dir(), base))
     return quads
 
 
@@ -173,24 +176,26 @@ def build(data_dir=None, build_dir=None, base=None, force: bool = False, progres
     data_dir, build_dir, base = config.data_dir(data_dir), config.build_dir(build_dir), config.base_iri(base)
     say = progress or (lambda message: None)
     started = time.perf_counter()
-    print_ = say
     root = store_root(build_dir)
     with _Lock(root / "build.lock"):
         fp = fingerprint(data_dir, base)
-        name = f"gen-{fp[:16]}"
+        extras = _current_extras(build_dir, fp, say)
+        name = "gen-" + hashlib.sha256((fp + "".join(d for _, d in extras)).encode()).hexdigest()[:16]
         live = current_generation(build_dir)
         if live is not None and live.name == name and not force:
             summary = Summary(**json.loads((live / "summary.json").read_text())["summary"])
             return BuildResult(live, summary, False, time.perf_counter() - started)
-        print_(f"reading records in {data_dir}")
+        say(f"reading records in {data_dir}")
         records = load_records(data_dir)
-        print_("turning records into RDF")
+        say("turning records into RDF")
         quads = all_quads(records, base)
         summary = summarize(records, len(quads))
+        for path, _ in extras:
+            quads.extend(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS))
         target = root / name
         tmp = root / f".{name}.tmp-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
-        print_(f"loading {len(quads):,} quads into the store")
+        say(f"loading {len(quads):,} quads into the store")
         store = ox.Store(str(tmp))
         store.bulk_extend(quads)
         store.flush()
@@ -205,6 +210,32 @@ def build(data_dir=None, build_dir=None, base=None, force: bool = False, progres
         _write_atomic(root / "CURRENT", name)
         _prune(root, keep=name, previous=live.name if live else None)
         return BuildResult(target, summary, True, time.perf_counter() - started)
+
+
+EXTRAS_HEADER = "# kg-records-fingerprint: "
+
+
+def extras_dir(build_dir) -> Path:
+    return Path(build_dir) / "graph-extras"
+
+
+def records_fingerprint(data_dir=None, base=None) -> str:
+    """The fingerprint a derived graph (graph-extras) must name to be loaded with these records."""
+    return fingerprint(config.data_dir(data_dir), config.base_iri(base))
+
+
+def _current_extras(build_dir: Path, fp: str, say) -> list[tuple[Path, str]]:
+    """Derived graphs computed from these very records, with a digest of each."""
+    out = []
+    folder = extras_dir(build_dir)
+    for path in sorted(folder.glob("*.nq")) if folder.is_dir() else []:
+        with open(path, "rb") as handle:
+            first = handle.readline().decode("utf-8", "replace").strip()
+        if first != EXTRAS_HEADER + fp:
+            say(f"leaving out {path.name}: computed from other records (run the command that wrote it again)")
+            continue
+        out.append((path, hashlib.sha256(path.read_bytes()).hexdigest()))
+    return out
 
 
 def _prune(root: Path, keep: str, previous: str | None) -> None:

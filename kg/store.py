@@ -23,7 +23,7 @@ from rdflib.query import Result
 from rdflib.term import BNode, Literal, URIRef, Variable
 
 from .bindings import as_term, with_values
-from .build import LEVEL_RANK, graph_level
+from .to_rdf import LEVEL_RANK, graph_level
 
 
 def to_rdflib(term):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from . import build as build_mod
+from . import to_rdf
 from . import config
 from .records import Problem, RecordsInvalid, load_records
 from .vocab import SH
@@ -28,7 +28,7 @@ def validate(data_dir=None, base=None, shacl: bool = True) -> list[Problem]:
     if not shacl:
         return []
     origins: dict = {}
-    quads = build_mod.record_quads(records, base, origins)
+    quads = to_rdf.record_quads(records, base, origins)
     return shacl_problems(quads, origins, base)
 
 

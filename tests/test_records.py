@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.build import Minter, slugify
+from kg.to_rdf import Minter, slugify
 from kg.records import RecordsInvalid, SourceText, load_records, name_key, parse_date, resolve
 
 from .conftest import mini_data

@@ -1,4 +1,4 @@
-"""Records → RDF quads: IRI minting, entity resolution by id, provenance.
+"""Records → RDF quads (the build step): IRI minting, entity resolution by id, provenance.
 
 Every triple a report states goes into that report's named graph, with the sentence behind it as a
 ``kg:Evidence`` node; registry triples go into the registry graph. Facts above ``public`` go into

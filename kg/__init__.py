@@ -1,0 +1,19 @@
+"""kg: a knowledge graph of the people, organizations, events and themes of the fight against
+transnational organized crime.
+
+Main entry points (the public API the notebooks use):
+
+- ``kg.open_store(data_dir=None, build_dir=None, level="public", store=None)`` → a ``Store`` whose
+  ``query(sparql, bindings)`` returns rdflib results (builds first when the records changed).
+- ``kg.build(data_dir=None, build_dir=None)`` → build the on-disk store; ``BuildResult`` with a summary.
+- ``kg.validate(data_dir=None)`` → list of ``Problem`` (``FILE:LINE: field: message``).
+- ``kg.load_records(data_dir)`` → the checked records.
+- ``kg.network.project(store, name)`` → a networkx graph of a declared projection.
+"""
+
+from .project import build, open_store
+from .records import load_records
+from .validate import validate
+
+__version__ = "0.1.0"
+__all__ = ["build", "open_store", "load_records", "validate", "__version__"]
