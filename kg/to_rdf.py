@@ -17,7 +17,7 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 
 from . import vocab
-from .records import Event, Quote, Records, Report, SourceText
+from .records import Event, Quote, Records, Report, SourceText, name_key
 from .vocab import KG, ORG, PART, PROV, RDF, RDFS, SCHEMA, SECTOR, SKOS, THEME, XSD
 
 LEVEL_RANK = {name: rank for rank, name in enumerate(vocab.LEVELS)}
@@ -91,6 +91,13 @@ class _Emitter:
         for r in records.reports:
             for e in r.events:
                 self.entity_level[self.event(e.id).value] = max_level(e.sensitivity, r.source.sensitivity)
+        # names that must not appear in a quote shown below their level
+        self.sensitive_names = sorted(
+            {(name_key(n), p.sensitivity) for p in records.people.values() if p.sensitivity != "public"
+             for n in (p.name, *p.aliases)}
+            | {(name_key(n), o.sensitivity) for o in records.organizations.values() if o.sensitivity != "public"
+               for n in (o.name, *o.acronyms, *o.aliases)}
+        )
 
     # IRIs -------------------------------------------------------------------------------------------
     def person(self, pid: str) -> ox.NamedNode:
@@ -123,15 +130,44 @@ class _Emitter:
                 self.add(graph, s, p, o)
 
     def evidence(self, report: Report, graph: ox.NamedNode, quote: Quote) -> ox.NamedNode:
+        """The node for a quote in ``graph``. A quote that names someone above the graph's level is
+        withheld there (the text is replaced); the real quote lives only in the graph of its level."""
         digest = hashlib.sha1(SourceText.fold(quote.text).encode()).hexdigest()[:12]
-        node = self.iri("evidence", report.source.id, digest)
+        level = graph_level(graph.value, self.iri.base) or "public"
+        needed = max_level(level, self.quote_level(quote.text))
+        if needed != level:
+            node = self.iri("evidence", report.source.id, f"withheld-{digest}")
+            text = f"[withheld: this sentence names someone recorded at the {needed} level]"
+        else:
+            node, text = self.iri("evidence", report.source.id, digest), quote.text
         self.add_all(graph, node, [
             (RDF.type, N(KG.Evidence)),
-            (KG.quote, lit(quote.text)),
+            (KG.quote, lit(text)),
             (PROV.wasQuotedFrom, self.iri("source", report.source.id)),
             (KG.line, lit(quote.line_in_source)),
         ])  # fmt: skip
         return node
+
+    def derive(self, report: Report, graph: ox.NamedNode, subject: ox.NamedNode, quote: Quote) -> ox.NamedNode:
+        """Link a fact to the sentence that states it; returns the evidence node linked in ``graph``."""
+        node = self.evidence(report, graph, quote)
+        self.add(graph, subject, PROV.wasDerivedFrom, node)
+        level = graph_level(graph.value, self.iri.base) or "public"
+        needed = max_level(level, self.quote_level(quote.text))
+        if needed != level:  # the full quote, readable only at its own level
+            higher = self.iri.graph(report.source.id, needed)
+            self.add(self.iri.graph("registry", needed), higher, PROV.wasDerivedFrom, self.iri("source", report.source.id))
+            self.add(higher, subject, PROV.wasDerivedFrom, self.evidence(report, higher, quote))
+        return node
+
+    def quote_level(self, text: str) -> str:
+        """The highest level of any person or organization whose name, alias or acronym the text uses."""
+        folded = f" {name_key(text)} "
+        level = "public"
+        for key, entity_level in self.sensitive_names:
+            if f" {key} " in folded:
+                level = max_level(level, entity_level)
+        return level
 
     # registries -------------------------------------------------------------------------------------
     def registry(self) -> None:
@@ -195,8 +231,8 @@ class _Emitter:
             m = self.iri("membership", *parts)
             self.origin[m.value] = a.loc
             self.add_all(g, m, [(RDF.type, N(ORG.Membership)), (ORG.member, person), (ORG.organization, org),
-                                (KG.title, lit(a.title) if a.title else None),
-                                (PROV.wasDerivedFrom, self.evidence(report, g, a.quote))])  # fmt: skip
+                                (KG.title, lit(a.title) if a.title else None)])  # fmt: skip
+            self.derive(report, g, m, a.quote)
             if a.title:
                 role = self.iri("role", slugify(a.title))
                 self.add(g, m, ORG.role, role)
@@ -209,8 +245,8 @@ class _Emitter:
             self.add(g, subj, predicate, obj)
             st = self.iri("statement", src.id, hashlib.sha1(f"{r.subject} {r.predicate} {r.object}".encode()).hexdigest()[:12])
             self.add_all(g, st, [(RDF.type, N(KG.Statement)), (RDF.subject, subj), (RDF.predicate, predicate),
-                                 (RDF.object, obj), (vocab.DCTERMS.date, date_literal(r.date) if r.date else None),
-                                 (PROV.wasDerivedFrom, self.evidence(report, g, r.quote))])  # fmt: skip
+                                 (RDF.object, obj), (vocab.DCTERMS.date, date_literal(r.date) if r.date else None)])  # fmt: skip
+            self.derive(report, g, st, r.quote)
         for n, f in enumerate(report.figures, start=1):
             about = self.entity(f.about) if f.about else None
             by = self.person(f.stated_by) if f.stated_by else None
@@ -219,8 +255,8 @@ class _Emitter:
             self.origin[node.value] = f.loc
             self.add_all(g, node, [(RDF.type, N(KG.Figure)), (KG.about, about), (KG.statedBy, by),
                                    (RDF.value, lit(f.value)), (KG.qualifier, lit(f.qualifier)), (KG.unit, lit(f.unit)),
-                                   (vocab.DCTERMS.date, date_literal(f.date) if f.date else None),
-                                   (PROV.wasDerivedFrom, self.evidence(report, g, f.quote))])  # fmt: skip
+                                   (vocab.DCTERMS.date, date_literal(f.date) if f.date else None)])  # fmt: skip
+            self.derive(report, g, node, f.quote)
 
     def event_facts(self, report: Report, event: Event, graph_for) -> None:
         e = self.event(event.id)
@@ -249,9 +285,11 @@ class _Emitter:
         for theme in event.themes:
             self.add(g, e, vocab.DCTERMS.subject, N(THEME[theme]))
         for key, quote in event.quotes.items():
-            ev = self.evidence(report, g, quote)
-            self.add(g, ev, KG.about, e)
-            self.add(g, ev, KG.field, lit(key))
+            level = max_level(graph_level(g.value, self.iri.base) or "public", self.quote_level(quote.text))
+            for graph in {g, self.iri.graph(report.source.id, level)}:  # withheld here, full at its level
+                ev = self.evidence(report, graph, quote)
+                self.add(graph, ev, KG.about, e)
+                self.add(graph, ev, KG.field, lit(key))
         for order, section in enumerate(event.sections, start=1):
             sec = self.iri("event", event.id, section.id)
             self.add_all(g, sec, [(RDF.type, N(SCHEMA.Event)), (RDF.type, N(KG.Section)),
@@ -287,7 +325,8 @@ class _Emitter:
     def participation(self, report, g, e, event_id, agent_id, agent, role, quote) -> ox.NamedNode:
         node = self.iri("participation", event_id, agent_id, role)
         self.add_all(g, node, [(RDF.type, N(KG.Participation)), (KG.agent, agent), (KG.event, e),
-                               (KG.part, N(PART[role])), (PROV.wasDerivedFrom, self.evidence(report, g, quote))])  # fmt: skip
+                               (KG.part, N(PART[role]))])  # fmt: skip
+        self.derive(report, g, node, quote)
         self.add(g, agent, KG.participatedIn, e)
         return node
 
