@@ -425,7 +425,7 @@ def load_records(data_dir: Path) -> Records:
     # A registry that could not be read would make every reference to it look unknown: skip those.
     _check_references(records, problems, people_ok, orgs_ok)
     if problems:
-        raise RecordsInvalid(problems)
+        raise RecordsInvalid(sorted(problems, key=lambda p: (p.file, p.line)))
     return records
 
 

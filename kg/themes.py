@@ -22,10 +22,13 @@ def theme_ids() -> frozenset[str]:
     """Ids of every concept in the theme scheme (the part of its IRI after theme/)."""
     scheme = ox.NamedNode(str(vocab.THEME) + "scheme")
     in_scheme = ox.NamedNode(SKOS + "inScheme")
+    top = ox.NamedNode(SKOS + "topConceptOf")  # the two groupings, not themes one raises
+    groupings = {t.subject.value for t in _graph() if t.predicate == top and t.object == scheme}
     return frozenset(
         t.subject.value.removeprefix(str(vocab.THEME))
         for t in _graph()
         if t.predicate == in_scheme and t.object == scheme and t.subject.value.startswith(str(vocab.THEME))
+        and t.subject.value not in groupings
     )
 
 

@@ -48,7 +48,7 @@ def shacl_problems(quads, origins: dict, base: str) -> list[Problem]:
     if conforms:
         return []
     problems = []
-    for result in report.subjects(rdflib.RDF.type, SH.ValidationResult):
+    for result in report.objects(None, SH.result):  # top-level results only, not nested details
         focus = report.value(result, SH.focusNode)
         path = report.value(result, SH.resultPath)
         message = report.value(result, SH.resultMessage) or "does not conform to the shapes"

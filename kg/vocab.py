@@ -17,6 +17,8 @@ SECTOR = Namespace("https://kg.example.org/sector/")
 PART = Namespace("https://kg.example.org/part/")  # a participant's part in an event
 EVENT_TYPE = Namespace("https://kg.example.org/event-type/")
 LEVEL = Namespace("https://kg.example.org/level/")  # sensitivity levels
+GOCI = Namespace("https://kg.example.org/ext/goci/")  # local mirror of the Global Organized Crime Index markets
+ICCS = Namespace("https://kg.example.org/ext/iccs/")  # local mirror of UNODC's ICCS sections
 
 DEFAULT_BASE = "https://kg.example.org/id/"
 
@@ -38,6 +40,8 @@ PREFIXES = {
     "part": PART,
     "etype": EVENT_TYPE,
     "level": LEVEL,
+    "goci": GOCI,
+    "iccs": ICCS,
 }
 
 SECTORS = (
