@@ -36,7 +36,7 @@ from . import config
 from .records import Records, load_records
 from .store import OxigraphStore, RdflibStore, Store
 
-CODE_FILES = ("to_rdf.py", "records.py", "vocab.py", "yamlfile.py")
+CODE_FILES = ("to_rdf.py", "records.py", "vocab.py", "yamlfile.py", "project.py", "store.py")  # what shapes a store
 KEEP_GENERATIONS = 2  # the live one and the one before it, for readers still holding it open
 
 
@@ -81,6 +81,9 @@ def fingerprint(data_dir: Path, base: str) -> str:
             if any(part.startswith(".") for part in relative.parts):
                 continue
             digest.update(f"\0{label}/{relative}\0".encode())
+            if not path.resolve().is_relative_to(root.resolve()):  # a link out: the records refuse it
+                digest.update(os.readlink(path).encode() if path.is_symlink() else b"outside")
+                continue
             digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -195,13 +198,9 @@ def build(data_dir=None, build_dir=None, base=None, force: bool = False, progres
         target = root / name
         tmp = root / f".{name}.tmp-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
-        say(f"loading {len(quads):,} quads into the store")
-        store = ox.Store(str(tmp))
-        store.bulk_extend(quads)
-        store.flush()
-        del store
-        gc.collect()
-        meta = {"fingerprint": fp, "base": base, "data": str(data_dir.resolve()), "summary": asdict(summary),
+        tmp.mkdir(parents=True)
+        levels = _write_level_stores(tmp, quads, base, say)
+        meta = {"fingerprint": fp, "base": base, "levels": levels, "data": str(data_dir.resolve()), "summary": asdict(summary),
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}  # fmt: skip
         (tmp / "summary.json").write_text(json.dumps(meta, indent=2))
         if target.exists():
@@ -238,6 +237,27 @@ def _current_extras(build_dir: Path, fp: str, say) -> list[tuple[Path, str]]:
     return out
 
 
+def _write_level_stores(folder: Path, quads: list[ox.Quad], base: str, say) -> dict[str, str]:
+    """One Oxigraph store per level that has data, each holding everything readable at that level,
+    so a query runs over the union of one store's graphs (a long list of allowed graphs as the
+    default graph is orders of magnitude slower in Oxigraph). Returns level -> store folder name."""
+    ranked = [(to_rdf.LEVEL_RANK.get(to_rdf.graph_level(q.graph_name.value, base) or "restricted", 2), q) for q in quads]
+    present = {rank for rank, _ in ranked}
+    levels, written = {}, None
+    for rank, level in enumerate(to_rdf.LEVEL_RANK):
+        if rank == 0 or rank in present:
+            selected = [q for r, q in ranked if r <= rank]
+            say(f"loading {len(selected):,} quads into the {level} store")
+            store = ox.Store(str(folder / level))
+            store.bulk_extend(selected)
+            store.flush()
+            del store
+            gc.collect()
+            written = level
+        levels[level] = written
+    return levels
+
+
 def _prune(root: Path, keep: str, previous: str | None) -> None:
     """Remove old generations and leftovers of killed builds, keeping the live and previous one."""
     for path in root.iterdir():
@@ -268,4 +288,4 @@ def open_store(data_dir=None, build_dir=None, base=None, level: str = "public", 
     if kind != "oxigraph":
         raise ValueError(f"unknown store {kind!r}: use oxigraph, memory, oxigraph-memory or an http(s) URL")
     result = build(data_dir, build_dir, base, progress=progress)
-    return OxigraphStore.open(result.path, base, level)
+    return OxigraphStore.open(result.path, base, level)  # the generation's store for this level

@@ -439,11 +439,14 @@ def _rel(data_dir: Path, path: Path) -> str:
 def _load_file(data_dir: Path, path: Path, problems: list[Problem]):
     name = _rel(data_dir, path)
     try:
+        if not path.resolve().is_relative_to(data_dir.resolve()):  # a symlink to a file elsewhere
+            problems.append(Problem(name, 0, "file", "is a link to a file outside the data folder", "copy the file into the data folder instead of linking it"))
+            return None
         return load(path)
     except YamlError as exc:
         problems.append(Problem(name, exc.line, "file", exc.message, exc.hint))
-    except OSError as exc:
-        problems.append(Problem(name, 0, "file", f"cannot be read: {exc.strerror}", "check the file's permissions"))
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python 3.11)
+        problems.append(Problem(name, 0, "file", f"cannot be read: {getattr(exc, 'strerror', None) or exc}", "check the file's permissions"))
     return None
 
 
@@ -501,13 +504,20 @@ def _load_organizations(data_dir: Path, problems: list[Problem]) -> dict[str, Or
 
 def _source_text(data_dir: Path, source: Source, check: _Checker, line: int) -> SourceText | None:
     relative = Path(source.file)
-    root = data_dir.resolve()
-    target = (data_dir / relative).resolve()
-    if relative.is_absolute() or not target.is_relative_to(root):
-        check.problem(line, "source.file", f"'{source.file}' is outside the data folder", "keep report texts under data/sources/ and give a path relative to data/")
+    try:  # a NUL byte, a name too long or a symlink loop must be a message, not a traceback
+        root = data_dir.resolve()
+        target = (data_dir / relative).resolve()
+        outside = relative.is_absolute() or not target.is_relative_to(root)
+        exists = not outside and target.is_file()
+    except (OSError, ValueError, RuntimeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        check.problem(line, "source.file", f"'{_short(source.file)}' cannot be used as a path: {reason}", "give a plain path relative to data/, e.g. sources/report.txt")
         return None
-    if not target.is_file():
-        check.problem(line, "source.file", f"'{source.file}' does not exist", "copy the report's text under data/sources/")
+    if outside:
+        check.problem(line, "source.file", f"'{_short(source.file)}' is outside the data folder", "keep report texts under data/sources/ and give a path relative to data/")
+        return None
+    if not exists:
+        check.problem(line, "source.file", f"'{_short(source.file)}' does not exist", "copy the report's text under data/sources/")
         return None
     try:
         return SourceText(read_text(target))

@@ -100,22 +100,26 @@ class Store:
 
 
 class OxigraphStore(Store):
+    """pyoxigraph holding exactly the quads readable at one level (the build writes one store per
+    level that has data), queried with the union of its graphs as the default graph."""
+
     kind = "oxigraph"
 
     def __init__(self, inner: ox.Store, base: str, level: str = "public"):
         super().__init__(base, level)
         self.inner = inner
-        self._graphs = allowed_graphs((g.value for g in inner.named_graphs()), base, level)
-        self._graph_nodes = [ox.NamedNode(g) for g in self._graphs]
+        self._graphs = sorted(g.value for g in inner.named_graphs())
 
     @classmethod
-    def open(cls, path, base: str, level: str = "public") -> "OxigraphStore":
-        return cls(ox.Store.read_only(str(path)), base, level)
+    def open(cls, generation, base: str, level: str = "public") -> "OxigraphStore":
+        """Open a built generation (a folder written by ``kg.project.build``) read-only at ``level``."""
+        return cls(ox.Store.read_only(str(level_store_path(generation, level))), base, level)
 
     @classmethod
     def from_quads(cls, quads: Iterable[ox.Quad], base: str, level: str = "public") -> "OxigraphStore":
+        rank = LEVEL_RANK[level]
         inner = ox.Store()
-        inner.extend(quads)
+        inner.extend(q for q in quads if LEVEL_RANK.get(graph_level(q.graph_name.value, base) or "restricted", 2) <= rank)
         return cls(inner, base, level)
 
     def graphs(self) -> list[str]:
@@ -126,16 +130,23 @@ class OxigraphStore(Store):
 
     def raw_query(self, sparql: str, **kwargs):
         """The pyoxigraph answer itself (for serializing results in standard formats without conversion)."""
-        return self.inner.query(sparql, default_graph=self._graph_nodes or [ox.DefaultGraph()],
-                                named_graphs=self._graph_nodes, **kwargs)  # fmt: skip
+        return self.inner.query(sparql, use_default_graph_as_union=True, **kwargs)
 
     def quads(self) -> Iterator[ox.Quad]:
-        for g in self._graph_nodes:
-            yield from self.inner.quads_for_pattern(None, None, None, g)
+        return self.inner.quads_for_pattern(None, None, None, None)
 
     def close(self) -> None:
         self.inner = None
-        self._graph_nodes = []
+
+
+def level_store_path(generation, level: str):
+    """The store folder inside a generation that holds what ``level`` may read."""
+    import json
+    from pathlib import Path
+
+    generation = Path(generation)
+    levels = json.loads((generation / "summary.json").read_text()).get("levels", {})
+    return generation / levels[level]
 
 
 def oxigraph_result(answer) -> Result:

@@ -83,6 +83,13 @@ class _Emitter:
         self.iri = Minter(base)
         self.quads: list[ox.Quad] = []
         self.origin: dict[str, object] = {}  # IRI -> Loc of the record it came from (for SHACL messages)
+        # names that must not appear in a quote or free text shown below their level
+        self.sensitive_names = sorted(
+            {(name_key(n), p.sensitivity) for p in records.people.values() if p.sensitivity != "public"
+             for n in (p.name, *p.aliases)}
+            | {(name_key(n), o.sensitivity) for o in records.organizations.values() if o.sensitivity != "public"
+               for n in (o.name, *o.acronyms, *o.aliases)}
+        )
         self.entity_level: dict[str, str] = {}
         for p in records.people.values():
             self.entity_level[self.person(p.id).value] = p.sensitivity
@@ -90,14 +97,8 @@ class _Emitter:
             self.entity_level[self.org(o.id).value] = o.sensitivity
         for r in records.reports:
             for e in r.events:
-                self.entity_level[self.event(e.id).value] = max_level(e.sensitivity, r.source.sensitivity)
-        # names that must not appear in a quote shown below their level
-        self.sensitive_names = sorted(
-            {(name_key(n), p.sensitivity) for p in records.people.values() if p.sensitivity != "public"
-             for n in (p.name, *p.aliases)}
-            | {(name_key(n), o.sensitivity) for o in records.organizations.values() if o.sensitivity != "public"
-               for n in (o.name, *o.acronyms, *o.aliases)}
-        )
+                named = self.text_level(e.name, e.venue, *(s.name for s in e.sections))
+                self.entity_level[self.event(e.id).value] = max_level(e.sensitivity, r.source.sensitivity, named)
 
     # IRIs -------------------------------------------------------------------------------------------
     def person(self, pid: str) -> ox.NamedNode:
@@ -129,35 +130,38 @@ class _Emitter:
             if o is not None:
                 self.add(graph, s, p, o)
 
-    def evidence(self, report: Report, graph: ox.NamedNode, quote: Quote) -> ox.NamedNode:
+    def evidence(self, report: Report, graph: ox.NamedNode, quote: Quote, subject_key: str) -> ox.NamedNode:
         """The node for a quote in ``graph``. A quote that names someone above the graph's level is
-        withheld there (the text is replaced); the real quote lives only in the graph of its level."""
-        digest = hashlib.sha1(SourceText.fold(quote.text).encode()).hexdigest()[:12]
+        withheld there: a ``kg:WithheldEvidence`` node without the text or its line, named after the
+        fact (``subject_key``) rather than the sentence, so the public source cannot be searched for
+        it. The real quote lives only in the graph of its level."""
         level = graph_level(graph.value, self.iri.base) or "public"
         needed = max_level(level, self.quote_level(quote.text))
+        source = self.iri("source", report.source.id)
         if needed != level:
-            node = self.iri("evidence", report.source.id, f"withheld-{digest}")
-            text = f"[withheld: this sentence names someone recorded at the {needed} level]"
-        else:
-            node, text = self.iri("evidence", report.source.id, digest), quote.text
+            node = self.iri("evidence", report.source.id, "withheld-" + hashlib.sha1(subject_key.encode()).hexdigest()[:12])
+            self.add_all(graph, node, [(RDF.type, N(KG.WithheldEvidence)), (PROV.wasQuotedFrom, source),
+                                       (KG.quote, lit(f"[withheld: this sentence names someone recorded at the {needed} level]"))])  # fmt: skip
+            return node
+        node = self.iri("evidence", report.source.id, hashlib.sha1(SourceText.fold(quote.text).encode()).hexdigest()[:12])
         self.add_all(graph, node, [
             (RDF.type, N(KG.Evidence)),
-            (KG.quote, lit(text)),
-            (PROV.wasQuotedFrom, self.iri("source", report.source.id)),
+            (KG.quote, lit(quote.text)),
+            (PROV.wasQuotedFrom, source),
             (KG.line, lit(quote.line_in_source)),
         ])  # fmt: skip
         return node
 
     def derive(self, report: Report, graph: ox.NamedNode, subject: ox.NamedNode, quote: Quote) -> ox.NamedNode:
         """Link a fact to the sentence that states it; returns the evidence node linked in ``graph``."""
-        node = self.evidence(report, graph, quote)
+        node = self.evidence(report, graph, quote, subject.value)
         self.add(graph, subject, PROV.wasDerivedFrom, node)
         level = graph_level(graph.value, self.iri.base) or "public"
         needed = max_level(level, self.quote_level(quote.text))
         if needed != level:  # the full quote, readable only at its own level
             higher = self.iri.graph(report.source.id, needed)
             self.add(self.iri.graph("registry", needed), higher, PROV.wasDerivedFrom, self.iri("source", report.source.id))
-            self.add(higher, subject, PROV.wasDerivedFrom, self.evidence(report, higher, quote))
+            self.add(higher, subject, PROV.wasDerivedFrom, self.evidence(report, higher, quote, subject.value))
         return node
 
     def quote_level(self, text: str) -> str:
@@ -168,6 +172,10 @@ class _Emitter:
             if f" {key} " in folded:
                 level = max_level(level, entity_level)
         return level
+
+    def text_level(self, *texts: str | None) -> str:
+        """The level of free text (names, titles, units) by the names it uses, like a quote's."""
+        return max_level("public", *(self.quote_level(t) for t in texts if t))
 
     # registries -------------------------------------------------------------------------------------
     def registry(self) -> None:
@@ -226,7 +234,7 @@ class _Emitter:
             self.event_facts(report, event, graph_for)
         for a in report.affiliations:
             person, org = self.person(a.person), self.org(a.organization)
-            g = graph_for(person, org, own=a.sensitivity)
+            g = graph_for(person, org, own=max_level(a.sensitivity, self.text_level(a.title)))
             parts = [a.person, a.organization] + ([slugify(a.title)] if a.title else [])
             m = self.iri("membership", *parts)
             self.origin[m.value] = a.loc
@@ -247,11 +255,13 @@ class _Emitter:
             self.add_all(g, st, [(RDF.type, N(KG.Statement)), (RDF.subject, subj), (RDF.predicate, predicate),
                                  (RDF.object, obj), (vocab.DCTERMS.date, date_literal(r.date) if r.date else None)])  # fmt: skip
             self.derive(report, g, st, r.quote)
-        for n, f in enumerate(report.figures, start=1):
+        for f in report.figures:
             about = self.entity(f.about) if f.about else None
             by = self.person(f.stated_by) if f.stated_by else None
-            g = graph_for(*(x for x in (about, by) if x), own=f.sensitivity)
-            node = self.iri("figure", src.id, str(n))
+            g = graph_for(*(x for x in (about, by) if x), own=max_level(f.sensitivity, self.text_level(f.unit)))
+            # named by content, not position: a gap in 1..n would reveal a figure withheld at this level
+            key = "\0".join(str(x) for x in (f.value, f.unit, f.about, f.stated_by, f.date, f.quote.text))
+            node = self.iri("figure", src.id, hashlib.sha1(key.encode()).hexdigest()[:12])
             self.origin[node.value] = f.loc
             self.add_all(g, node, [(RDF.type, N(KG.Figure)), (KG.about, about), (KG.statedBy, by),
                                    (RDF.value, lit(f.value)), (KG.qualifier, lit(f.qualifier)), (KG.unit, lit(f.unit)),
@@ -287,7 +297,7 @@ class _Emitter:
         for key, quote in event.quotes.items():
             level = max_level(graph_level(g.value, self.iri.base) or "public", self.quote_level(quote.text))
             for graph in {g, self.iri.graph(report.source.id, level)}:  # withheld here, full at its level
-                ev = self.evidence(report, graph, quote)
+                ev = self.evidence(report, graph, quote, f"{e.value} {key}")
                 self.add(graph, ev, KG.about, e)
                 self.add(graph, ev, KG.field, lit(key))
         for order, section in enumerate(event.sections, start=1):
@@ -317,8 +327,9 @@ class _Emitter:
             self.origin[node.value] = p.loc
             if p.section:
                 self.add(pg, node, KG.section, self.iri("event", event.id, p.section))
-            if p.title:
-                self.add(pg, node, KG.titleAsStated, lit(p.title))
+            if p.title:  # a title may name an organization or person above the participation's level
+                tg = graph_for(e, agent, own=max_level(p.sensitivity, self.text_level(p.title)))
+                self.add(tg, node, KG.titleAsStated, lit(p.title))
             for theme in p.themes:
                 self.add(pg, node, vocab.DCTERMS.subject, N(THEME[theme]))
 

@@ -8,12 +8,14 @@ are the classic way to make a small file expand into a huge structure).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 20
+_SURROGATE = re.compile("[\ud800-\udfff]")  # only "\\ud800"-style escapes can produce one
 
 
 class YamlError(Exception):
@@ -65,6 +67,12 @@ def _compose_node(self, parent, index):
             event.start_mark.line + 1,
             "YAML anchors (&name) are not allowed in records",
             "remove the anchor and write values out in full",
+        )
+    if isinstance(event, yaml.ScalarEvent) and _SURROGATE.search(event.value):
+        raise YamlError(
+            event.start_mark.line + 1,
+            "text holds an unpaired surrogate escape (e.g. \\ud800), which is not a character",
+            "remove the escape or write the character itself",
         )
     depth = getattr(self, "_kg_depth", 0)
     if depth > MAX_DEPTH:

@@ -27,6 +27,7 @@ def build(ctx, force):
                            progress=lambda m: click.echo(f"… {m}", err=True))  # fmt: skip
     state = "built" if result.rebuilt else "up to date"
     click.echo(f"Graph {state} in {result.seconds:.2f} s: {result.path}")
+    click.echo("  records, all sensitivity levels:")
     for line in result.summary.lines():
         click.echo(f"  {line}")
 

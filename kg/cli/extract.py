@@ -1,0 +1,69 @@
+"""kg extract: a draft records folder from a report's text, or its score against a gold file."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import click
+
+from ..records import load_records
+from . import main
+
+
+@main.command("extract")
+@click.argument("report", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the draft records to (must be new or empty).")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="An existing records folder: link the people and organizations it already holds.")
+@click.option("--eval", "gold", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="A gold file: print precision, recall and F1 instead of writing a draft.")
+def extract_cmd(report, out, data_dir, gold):
+    """Draft the records of one event report (people, titles, organizations, the event, its themes),
+    every fact with the sentence it comes from, and every guess marked REVIEW.
+
+    \b
+    Examples:
+      kg extract report.txt --out drafts/report --data data/
+      kg validate --data drafts/report
+      kg extract --eval tests/gold/01-sharp-act-workshop-karachi.gold.yaml data/sources/01-sharp-act-workshop-karachi.txt
+    """
+    from ..extract import ReportError, extract, read_report
+
+    started = time.perf_counter()
+    try:
+        text = read_report(report)
+    except ReportError as exc:
+        raise click.ClickException(str(exc)) from None
+    x = extract(text)
+    if gold:
+        from ..extract.evaluate import evaluate, load_gold, table
+        from ..yamlfile import YamlError
+
+        try:
+            scores = evaluate(x, load_gold(gold))
+        except (YamlError, AttributeError, KeyError, TypeError) as exc:
+            raise click.ClickException(f"{gold} is not a gold file ({exc}); see tests/gold/ for the format.") from None
+        click.echo(table(scores))
+        return
+    if out is None:
+        raise click.UsageError("give --out DIR for the draft (or --eval GOLD.yaml to score the extraction).")
+    if out.exists() and any(out.iterdir()):
+        raise click.ClickException(f"{out} is not empty. Give a new folder for the draft, so nothing is overwritten.")
+    from ..extract.draft import build_draft, write_draft
+
+    records = load_records(data_dir) if data_dir else None
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", report.name).strip("-.") or "report.txt"
+    documents = build_draft(x, name, records)
+    write_draft(out, documents, text.encode("utf-8"), name)
+    reviews = sum(str(d).count("REVIEW:") for d in documents.values())
+    click.echo(f"Draft written to {out} in {time.perf_counter() - started:.2f} s: {len(x.people)} people, "
+               f"{len(x.orgs.orgs)} organizations, {len(x.participations)} participations, "
+               f"{reviews} guesses marked REVIEW.")  # fmt: skip
+    if not x.people:
+        click.echo("No people were found in the report; the draft holds the event and its organizations only.")
+    if x.report.repeated:
+        click.echo(f"{x.report.repeated} repeated line(s) were skipped (the report appears to be pasted twice).")
+    click.echo(f"Next: review the notes marked REVIEW, then `kg validate --data {out}`.")

@@ -1,0 +1,173 @@
+"""kg query, kg queries, kg serve."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .. import sparql
+from . import main
+from .options import graph_options
+
+FORMATS = sorted(set(sparql.SELECT_FORMATS) | set(sparql.GRAPH_FORMATS))
+
+
+def _query_text(query: str | None, file: Path | None, name: str | None) -> tuple[str, sparql.NamedQuery | None]:
+    given = [x for x in (query, file, name) if x]
+    if len(given) != 1:
+        raise click.UsageError("give exactly one of: a QUERY text, --file FILE.rq, or --name NAME (see `kg queries`)")
+    if name:
+        named = sparql.named_query(name)
+        return named.text, named
+    if file:
+        if not file.is_file():
+            raise click.ClickException(f"{file}: no such query file. Give the path of a .rq file.")
+        return file.read_text(encoding="utf-8"), None
+    if query == "-":
+        return sys.stdin.read(), None
+    return query, None
+
+
+@main.command("query")
+@graph_options
+@click.argument("query", required=False)
+@click.option("-f", "--file", type=click.Path(dir_okay=False, path_type=Path), help="Read the query from a .rq file.")
+@click.option("-n", "--name", help="Run a named query from kg/queries (list them with `kg queries`).")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a query variable (repeatable): an id (org=cgr), an IRI, a number or text.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="table (default), csv, tsv, json, md or xml for SELECT/ASK; ttl (default), nt, jsonld or xml for "
+                   "CONSTRUCT/DESCRIBE.")  # fmt: skip
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: standard output).")
+def query_cmd(ctx, query, file, name, params, fmt, output):
+    """Run a SPARQL 1.1 query over the graph (built first when data/ changed).
+
+    The query comes inline (QUERY, or - for standard input), from a file (--file) or by name
+    (--name). Rows come sorted when the query has no ORDER BY. An ASK query prints true or false and
+    exits with status 0 (true) or 1 (false).
+
+    \b
+    Examples:
+      kg query --name people-of-organization --param org=cfhr
+      kg query 'SELECT ?name WHERE { ?p a schema:Person ; schema:name ?name }' --format csv
+      kg query --file my.rq --param theme=human-trafficking --format json -o answer.json
+    """
+    try:
+        text, named = _query_text(query, file, name)
+        text = sparql.with_prefixes(text)
+        assignments = sparql.parse_assignments(params)
+        with ctx.open_graph() as store:
+            exists = _exists(store)
+            bindings = sparql.bindings_for(named, assignments, store.base, exists)
+            answer = sparql.run(store, text, bindings)
+            base = store.base
+    except sparql.QueryError as exc:
+        raise click.ClickException(str(exc)) from None
+    if answer.kind == "CONSTRUCT":
+        fmt = fmt or "ttl"
+        if fmt not in sparql.GRAPH_FORMATS:
+            raise click.ClickException(f"--format {fmt} is for rows; a CONSTRUCT/DESCRIBE gives a graph: use ttl, nt, jsonld or xml")
+    else:
+        fmt = fmt or "table"
+        if fmt not in sparql.SELECT_FORMATS:
+            raise click.ClickException(f"--format {fmt} is for graphs; this query gives rows: use table, csv, tsv, json, md or xml")
+    data = answer.render(fmt, base)
+    if output:
+        from ..export import write_atomic
+
+        write_atomic(output, data)
+        click.echo(f"Wrote {len(answer.rows) if answer.kind == 'SELECT' else len(data)} "
+                   f"{'rows' if answer.kind == 'SELECT' else 'bytes'} to {output}", err=True)  # fmt: skip
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    if answer.kind == "ASK" and not answer.boolean:
+        sys.exit(1)
+
+
+def _exists(store):
+    def exists(iri) -> bool:
+        return bool(store.query("ASK { { ?iri ?p ?o } UNION { ?s ?p ?iri } }", {"iri": iri}).askAnswer)
+
+    return exists
+
+
+@main.command("queries")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True)
+def queries_cmd(fmt):
+    """List the named queries, with what each answers, its parameters and an example.
+
+    \b
+    Example:
+      kg queries
+      kg query --name partners-of-organization --param org=cfhr
+    """
+    import json
+
+    queries = sparql.named_queries()
+    if fmt == "json":
+        click.echo(json.dumps([{"name": q.name, "title": q.title, "description": q.description,
+                                "params": [p.__dict__ for p in q.params], "examples": q.examples} for q in queries],
+                              indent=1, ensure_ascii=False))  # fmt: skip
+        return
+    for q in queries:
+        if fmt == "md":
+            click.echo(f"- **`{q.name}`** — {q.title}. {q.description}")
+            for p in q.params:
+                click.echo(f"  - `{p.name}` (default `{p.default or 'unset'}`): {p.meaning}")
+            for example in q.examples:
+                click.echo(f"  - `{example}`")
+            continue
+        click.echo(f"{q.name}\n  {q.title or '(no title)'}")
+        if q.description:
+            click.echo(f"  {q.description}")
+        for p in q.params:
+            click.echo(f"  --param {p.name}={p.default or '(unset: any)'}  {p.meaning}")
+        for example in q.examples:
+            click.echo(f"  e.g. {example}")
+        click.echo("")
+    click.echo(f"{len(queries)} named queries in {sparql.QUERIES_DIR}", err=True)
+
+
+@main.command("serve")
+@graph_options
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback unless told otherwise).")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="TCP port.")
+@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1, 3600),
+              help="Seconds a query may run before it is stopped (its worker process is killed and replaced).")
+@click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(1),
+              help="Most rows (or triples) a response carries; more are cut off and the response says so.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Query worker processes (queries run in parallel up to this number; others wait).")
+@click.option("--queue-timeout", default=30.0, show_default=True, type=click.FloatRange(0.1, 3600),
+              help="Seconds a request may wait for a free worker before it is answered 503.")
+def serve_cmd(ctx, host, port, timeout, max_rows, workers, queue_timeout):
+    """Serve the graph read-only over the SPARQL 1.1 Protocol at /sparql, with a query page at /.
+
+    The graph is built on start when data/ changed; while serving, each request reads the live
+    build (build/store/CURRENT), so a `kg build` run elsewhere is picked up without a restart.
+    Updates, LOAD and SERVICE are refused. Stop with Ctrl-C.
+
+    \b
+    Examples:
+      kg serve
+      kg serve --port 8000 --timeout 30 --max-rows 50000
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5' http://127.0.0.1:7878/sparql
+    """
+    from .. import project, serve
+
+    if ctx.store != "oxigraph":
+        raise click.ClickException(f"kg serve serves the on-disk store; --store {ctx.store} is not supported here "
+                                   "(point clients at that endpoint directly, or drop --store)")  # fmt: skip
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"kg serve: listening on {host}: anyone who can reach this address can read the {ctx.level} graph", err=True)
+    project.build(ctx.data_dir, ctx.build_dir, ctx.base, progress=lambda m: click.echo(f"… {m}", err=True))
+    settings = serve.Settings(build_dir=Path(ctx.build_dir), base=ctx.base, level=ctx.level, timeout=timeout,
+                              max_rows=max_rows, workers=workers, queue_timeout=queue_timeout)  # fmt: skip
+    try:
+        serve.run(settings, host=host, port=port)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}. "
+                                   "Choose another --port (or stop what uses it).") from None

@@ -1,0 +1,52 @@
+"""Writing the metrics of every projection to files (what ``kg run`` / ``make run`` does)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import network
+from ..export import write_atomic
+from .formats import FORMATS, render
+from .measure import graph_metrics, node_metrics
+
+
+def measure_projection(store, name: str, k: int | None = None, engine: str = "auto"):
+    """``(graph, node metrics, graph figures)`` of one declared projection."""
+    graph = network.project(store, name)
+    metrics = node_metrics(graph, k=k, engine=engine)
+    return graph, metrics, graph_metrics(graph, metrics)
+
+
+def write_all(store, out_dir: Path, k: int | None = None, formats=FORMATS, engine: str = "auto") -> list[Path]:
+    """Write CSV, JSON, GraphML and GEXF of every declared projection into ``out_dir``.
+
+    Each file is written to a temporary name and renamed into place.
+
+    Parameters
+    ----------
+    store : kg.store.Store
+    out_dir : Path
+        Created when missing; gets ``<projection>.<format>`` for each projection and format.
+    k : int, optional
+        Sampled betweenness sources (see ``kg.metrics.node_metrics``).
+
+    Returns
+    -------
+    list of Path
+        The files written, by projection then format.
+
+    Examples
+    --------
+    >>> with kg.open_store() as store:                      # doctest: +SKIP
+    ...     metrics.write_all(store, Path("build/outputs/metrics"))
+    [PosixPath('build/outputs/metrics/stakeholders.csv'), ...]
+    """
+    out_dir = Path(out_dir)
+    written = []
+    for name in network.projections():
+        graph, metrics, figures = measure_projection(store, name, k=k, engine=engine)
+        for fmt in formats:
+            path = out_dir / f"{name}.{fmt}"
+            write_atomic(path, render(fmt, graph, metrics, figures))
+            written.append(path)
+    return written

@@ -1,0 +1,148 @@
+"""Metrics back into the graph (``kg metrics --into-graph``), so a researcher can rank by centrality
+in SPARQL (named query ``top-by-centrality``).
+
+Model, in the named graph ``{base}graph/{level}/metrics`` (the level the store was read at, so a
+reader below that level never sees figures computed from facts above it)::
+
+    {base}metric/{projection}/{sha1(node)[:16]}  a kg:Measurement ;
+        kg:node <node> ; kg:projection "organizations" ;
+        kg:weightedDegree 17 ; kg:degree 15 ; kg:betweenness 0.1 ; kg:closeness … ; kg:eigenvector … ;
+        kg:pagerank … ; kg:community 0 ; kg:constraint … ; kg:effectiveSize … ; kg:crossSector … ;
+        prov:generatedAtTime "…"^^xsd:dateTime ; prov:wasGeneratedBy {base}metric/{projection}/run .
+    {base}metric/{projection}  a kg:NetworkMeasurement ; kg:projection … ; kg:nodeCount ; kg:edgeCount ;
+        kg:density ; kg:componentCount ; kg:communityCount ; kg:modularity ; kg:betweennessSources (when
+        sampled) ; rdfs:comment (notes) ; prov:generatedAtTime ; prov:wasGeneratedBy … .
+    {base}metric/{projection}/run  a prov:Activity ; rdfs:label ; kg:algorithm ; kg:parameters .
+
+The quads go to ``<build>/graph-extras/metrics-<projection>.nq``, whose first line names the
+records fingerprint (``kg.project.EXTRAS_HEADER``), and ``kg.project.build`` then loads them with
+the records, atomically. The time is the build time of the store the figures were computed from
+(not the wall clock), and a file whose figures did not change is left untouched, so running the
+command twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .. import config, project
+from ..export import write_atomic
+from ..vocab import KG, PROV, RDF, RDFS, XSD
+from .files import measure_projection
+from .measure import METRICS
+
+PROPERTY = {
+    "weighted_degree": "weightedDegree", "degree": "degree", "betweenness": "betweenness",
+    "closeness": "closeness", "eigenvector": "eigenvector", "pagerank": "pagerank", "community": "community",
+    "constraint": "constraint", "effective_size": "effectiveSize", "cross_sector": "crossSector",
+}  # fmt: skip
+GRAPH_PROPERTY = {"nodes": "nodeCount", "edges": "edgeCount", "density": "density", "components": "componentCount",
+                  "communities": "communityCount", "modularity": "modularity",
+                  "betweenness_k": "betweennessSources"}  # fmt: skip
+
+
+def _n(iri) -> ox.NamedNode:
+    return ox.NamedNode(str(iri))
+
+
+def _number(value) -> ox.Literal:
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=_n(XSD.integer))
+    return ox.Literal(repr(float(value)), datatype=_n(XSD.double))
+
+
+def metrics_quads(graph, metrics, figures: dict, projection: str, base: str, level: str = "public",
+                  generated_at: str = "1970-01-01T00:00:00Z") -> list[ox.Quad]:  # fmt: skip
+    """The figures of one projection as sorted quads (see the module's docstring for the model).
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+        The projection.
+    metrics : NodeMetrics
+        ``kg.metrics.node_metrics(graph)``.
+    figures : dict
+        ``kg.metrics.graph_metrics(graph, metrics)``.
+    projection : str
+    base : str
+        The data namespace (``kg.config.base_iri()``).
+    level : str
+        Sensitivity level the store was read at: the named graph is ``{base}graph/{level}/metrics``.
+    generated_at : str
+        ``xsd:dateTime`` of the computation (the store's build time).
+    """
+    g = _n(f"{base}graph/{level}/metrics")
+    when = ox.Literal(generated_at, datatype=_n(XSD.dateTime))
+    run = _n(f"{base}metric/{projection}/run")
+    whole = _n(f"{base}metric/{projection}")
+    name = ox.Literal(projection)
+    quads = [
+        ox.Quad(run, _n(RDF.type), _n(PROV.Activity), g),
+        ox.Quad(run, _n(RDFS.label), ox.Literal(f"kg metrics of the {projection} projection"), g),
+        ox.Quad(run, _n(KG.algorithm), ox.Literal("kg.metrics.node_metrics"), g),
+        ox.Quad(run, _n(KG.parameters), ox.Literal(getattr(metrics, "parameters", "")), g),
+        ox.Quad(whole, _n(RDF.type), _n(KG.NetworkMeasurement), g),
+        ox.Quad(whole, _n(KG.projection), name, g),
+        ox.Quad(whole, _n(PROV.generatedAtTime), when, g),
+        ox.Quad(whole, _n(PROV.wasGeneratedBy), run, g),
+    ]
+    for key, prop in GRAPH_PROPERTY.items():
+        if figures.get(key) is not None:
+            quads.append(ox.Quad(whole, _n(KG[prop]), _number(figures[key]), g))
+    for note in figures.get("notes", []):
+        quads.append(ox.Quad(whole, _n(RDFS.comment), ox.Literal(note), g))
+    for node in graph:
+        m = _n(f"{base}metric/{projection}/{hashlib.sha1(str(node).encode()).hexdigest()[:16]}")
+        quads += [
+            ox.Quad(m, _n(RDF.type), _n(KG.Measurement), g),
+            ox.Quad(m, _n(KG.node), _n(node), g),
+            ox.Quad(m, _n(KG.projection), name, g),
+            ox.Quad(m, _n(PROV.generatedAtTime), when, g),
+            ox.Quad(m, _n(PROV.wasGeneratedBy), run, g),
+        ]
+        for metric in METRICS:
+            value = metrics[node][metric]
+            if value is not None:
+                quads.append(ox.Quad(m, _n(KG[PROPERTY[metric]]), _number(value), g))
+    return sorted(quads, key=lambda q: (q.subject.value, q.predicate.value, str(q.object)))
+
+
+def _built_at(build_dir: Path) -> str:
+    live = project.current_generation(build_dir)
+    if live is None:
+        raise ValueError(f"no built store under {build_dir}: run `kg build` first")
+    return json.loads((live / "summary.json").read_text())["built_at"]
+
+
+def _without_time(text: bytes) -> list[bytes]:
+    return [line for line in text.splitlines() if b"generatedAtTime" not in line]
+
+
+def into_graph(store, projections, data_dir=None, build_dir=None, base=None, k=None, engine="auto",
+               progress=None) -> list[tuple[Path, bool]]:  # fmt: skip
+    """Compute the metrics of ``projections`` from ``store`` and write them under
+    ``<build_dir>/graph-extras/metrics-<projection>.nq``. Returns ``(path, changed)`` per projection.
+
+    The caller closes the store and then runs ``kg.project.build(data_dir, build_dir, base)``, which
+    loads the new figures atomically (``write_into_graph`` does all of it).
+    """
+    data_dir, build_dir, base = config.data_dir(data_dir), config.build_dir(build_dir), config.base_iri(base)
+    if getattr(store, "kind", "") != "oxigraph" or not hasattr(store, "inner"):
+        raise ValueError("--into-graph writes into the on-disk store: use --store oxigraph (the default)")
+    header = (project.EXTRAS_HEADER + project.records_fingerprint(data_dir, base) + "\n").encode()
+    when = _built_at(build_dir)
+    out = []
+    for name in projections:
+        graph, metrics, figures = measure_projection(store, name, k=k, engine=engine)
+        quads = metrics_quads(graph, metrics, figures, name, base, store.level, when)
+        data = header + ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+        path = project.extras_dir(build_dir) / f"metrics-{name}.nq"
+        same = path.is_file() and _without_time(path.read_bytes()) == _without_time(data)
+        if not same:
+            write_atomic(path, data)
+        out.append((path, not same))
+    return out

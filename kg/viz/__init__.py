@@ -1,0 +1,152 @@
+"""The alliance, seen: one self-contained, offline, searchable and filterable HTML network.
+
+``render`` is the entry point: projection (``kg.network``) → metrics (``kg.metrics``) → details by
+SPARQL (``kg.viz.data``) → positions (``kg.viz.layout``) → page (``kg.viz.page``), written atomically.
+
+Examples
+--------
+>>> from kg import open_store, viz
+>>> with open_store() as store:                                         # doctest: +SKIP
+...     viz.render(store, Path("build/outputs/alliance.html"))
+PosixPath('build/outputs/alliance.html')
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+
+from .. import network as network_mod
+from ..export import write_atomic
+from ..store import Store
+from .data import Details, gather
+from .page import COLOR_BY, render_html
+
+__all__ = ["render", "select", "VizError", "COLOR_BY", "METRICS"]
+
+# Metrics that can size nodes (kg.metrics.node_metrics computes them all; `community` only colours).
+METRICS = ("betweenness", "weighted_degree", "degree", "closeness", "eigenvector", "pagerank", "constraint",
+           "effective_size", "cross_sector")  # fmt: skip
+
+
+class VizError(ValueError):
+    """Bad input to the visualization (unknown projection, theme, event, metric...): the message says what to do."""
+
+
+def node_metrics(graph: nx.Graph, k: int | None = None) -> dict:
+    """``kg.metrics.node_metrics`` with the project's fixed seed (imported here, when needed)."""
+    from ..metrics import node_metrics as compute
+
+    return compute(graph, k=k, seed=42)
+
+
+def _match(wanted: str, choices: dict[str, str], what: str, option: str) -> str:
+    """An IRI from ``choices`` (IRI -> label) named by IRI, last path segment (id) or label."""
+    key = wanted.strip().lower()
+    for iri, label in sorted(choices.items()):
+        if key in (iri.lower(), iri.rstrip("/").rsplit("/", 1)[-1].lower(), str(label).lower()):
+            return iri
+    known = ", ".join(sorted(iri.rsplit("/", 1)[-1] for iri in choices)) or "none"
+    raise VizError(f"no {what} {wanted!r} in this graph; use {option} with one of: {known}")
+
+
+def select(graph: nx.Graph, details: Details, theme: str | None = None, event: str | None = None,
+           since: int | None = None) -> nx.Graph:  # fmt: skip
+    """The part of ``graph`` whose nodes carry ``theme``, take part in ``event`` and have an event in
+    or after ``since`` (all given conditions at once; the same rules as the page's own filters).
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+        A projection.
+    details : Details
+        Its details (``kg.viz.data.gather``): every node's themes, events and years.
+    theme, event : str, optional
+        An id (``human-trafficking``), an IRI or a label.
+    since : int, optional
+        A year.
+
+    Returns
+    -------
+    networkx.Graph
+        The induced subgraph (a copy).
+
+    Raises
+    ------
+    VizError
+        When the theme or event is unknown, or nothing is left.
+    """
+    keep = set(graph.nodes)
+    carried = {key: {v for n in keep for v in details.nodes.get(n, {}).get(key, ())} for key in ("themes", "events")}
+    if theme:
+        iri = _match(theme, {t: details.themes.get(t, t) for t in carried["themes"]}, "theme", "--theme")
+        keep = {n for n in keep if iri in details.nodes.get(n, {}).get("themes", ())}
+    if event:
+        iri = _match(event, {e: details.events.get(e, e) for e in carried["events"]}, "event", "--event")
+        keep = {n for n in keep if iri in details.nodes.get(n, {}).get("events", ())}
+    if since is not None:
+        keep = {n for n in keep if any(y >= since for y in details.nodes.get(n, {}).get("years", ()))}
+    if not keep:
+        asked = ", ".join(f"{k} {v}" for k, v in (("--theme", theme), ("--event", event), ("--since", since)) if v)
+        years = ", ".join(str(y) for y in sorted(set(details.event_years.values()))) or "none"
+        raise VizError(f"no node is left after {asked}; loosen the filter (event years in the graph: {years})")
+    return graph.subgraph(sorted(keep)).copy()
+
+
+def render(store: Store, output: Path, projection: str = "stakeholders", size_by: str = "betweenness",
+           color_by: str = "sector", theme: str | None = None, event: str | None = None,
+           since: int | None = None) -> Path:  # fmt: skip
+    """Write the interactive network of one projection as a single offline HTML file.
+
+    Parameters
+    ----------
+    store : kg.store.Store
+        An open graph.
+    output : pathlib.Path
+        The HTML file to write (written to a temporary file, then renamed).
+    projection : str
+        A projection declared in ``kg/projections.yaml`` (default: stakeholders).
+    size_by : str
+        The metric that sizes nodes, one of ``METRICS``.
+    color_by : str
+        ``type``, ``sector`` or ``community``.
+    theme, event, since : optional
+        Draw only the nodes with this theme, this event, or an event in or after this year.
+        Metrics are computed on the whole projection first, so sizes mean the same with or without
+        a filter.
+
+    Returns
+    -------
+    pathlib.Path
+        ``output``.
+
+    Examples
+    --------
+    >>> render(store, Path("alliance.html"), color_by="community", theme="human-trafficking")  # doctest: +SKIP
+    PosixPath('alliance.html')
+    """
+    if size_by not in METRICS:
+        raise VizError(f"unknown metric {size_by!r} for --size-by; use one of: {', '.join(METRICS)}")
+    if color_by not in COLOR_BY:
+        raise VizError(f"unknown colour scheme {color_by!r} for --color-by; use one of: {', '.join(COLOR_BY)}")
+    try:
+        graph = network_mod.project(store, projection)
+    except KeyError:
+        declared = ", ".join(network_mod.projections())
+        raise VizError(f"unknown projection {projection!r}; use --projection with one of: {declared}") from None
+    if graph.number_of_nodes() == 0:
+        raise VizError(f"the {projection} projection has no nodes at level {store.level!r}; "
+                       "add records to data/ (or use --level internal) and run again")  # fmt: skip
+    metrics = node_metrics(graph)
+    details = gather(store, graph)
+    shown = select(graph, details, theme, event, since)
+    asked = "; ".join(f"{k}: {v}" for k, v in (("theme", theme), ("event", event), ("since", since)) if v)
+    subtitle = (f"{graph.graph.get('title', projection)} — {shown.number_of_nodes():,} nodes, "
+                f"{shown.number_of_edges():,} links" + (f" ({asked})" if asked else "")
+                + f". Level: {store.level}.")  # fmt: skip
+    html = render_html(shown, metrics, details, size_by=size_by, color_by=color_by, title="The alliance",
+                       subtitle=subtitle)  # fmt: skip
+    output = Path(output)
+    write_atomic(output, html.encode("utf-8"))
+    return output

@@ -1,0 +1,227 @@
+"""What the page shows about each node and edge, read from the store by SPARQL.
+
+A projection (``kg.network.project``) gives the shape of the network; this module adds what a person
+clicking on it wants to read: the titles a person held, the events and the part they played there,
+the themes raised, the years, and the source sentence behind each fact. Everything comes from the
+store, so the page and a SPARQL query always tell the same facts.
+
+The result is plain data (dicts of lists of strings), sorted, ready to be serialized into the page.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from ..store import Store
+from ..vocab import sparql_prefixes
+
+MEMBERSHIPS = """
+SELECT ?fact ?person ?org ?orgLabel ?title ?quote ?source ?sourceTitle ?url WHERE {
+  ?fact a org:Membership ; org:member ?person ; org:organization ?org .
+  ?org rdfs:label ?orgLabel .
+  OPTIONAL { ?fact kg:title ?title }
+  OPTIONAL { ?fact prov:wasDerivedFrom ?evidence . ?evidence kg:quote ?quote .
+             OPTIONAL { ?evidence prov:wasQuotedFrom ?source .
+                        OPTIONAL { ?source dcterms:title ?sourceTitle } OPTIONAL { ?source schema:url ?url } } }
+}"""
+
+PARTICIPATIONS = """
+SELECT ?fact ?agent ?event ?eventLabel ?part ?title ?quote ?source ?sourceTitle ?url WHERE {
+  ?fact a kg:Participation ; kg:agent ?agent ; kg:event ?event .
+  ?event rdfs:label ?eventLabel .
+  OPTIONAL { ?fact kg:part/skos:prefLabel ?part }
+  OPTIONAL { ?fact kg:titleAsStated ?title }
+  OPTIONAL { ?fact prov:wasDerivedFrom ?evidence . ?evidence kg:quote ?quote .
+             OPTIONAL { ?evidence prov:wasQuotedFrom ?source .
+                        OPTIONAL { ?source dcterms:title ?sourceTitle } OPTIONAL { ?source schema:url ?url } } }
+}"""
+
+# The year of an event is the year of its start date; an undated event has none (a report's date can be
+# that of a later report on a future event, so it is not used).
+EVENTS = """
+SELECT ?event ?label ?date ?city ?country ?type ?source ?sourceTitle ?url WHERE {
+  ?event a schema:Event ; rdfs:label ?label .
+  FILTER NOT EXISTS { ?event a kg:Section }
+  OPTIONAL { ?event schema:startDate ?date }
+  OPTIONAL { ?event kg:city ?city }
+  OPTIONAL { ?event kg:country ?country }
+  OPTIONAL { ?event kg:eventType/skos:prefLabel ?type }
+  OPTIONAL { ?event dcterms:source ?source . OPTIONAL { ?source dcterms:title ?sourceTitle }
+             OPTIONAL { ?source schema:url ?url } }
+}"""
+
+EVENT_THEMES = """
+SELECT ?event ?theme WHERE {
+  ?event a schema:Event ; dcterms:subject ?theme .
+  FILTER NOT EXISTS { ?event a kg:Section }
+}"""
+
+PARTICIPATION_THEMES = """
+SELECT ?fact ?theme WHERE { ?fact a kg:Participation ; dcterms:subject ?theme . }"""
+
+THEME_LABELS = """
+SELECT ?theme ?label WHERE { ?theme skos:inScheme theme:scheme ; skos:prefLabel ?label . }"""
+
+
+@dataclass
+class Details:
+    """Everything the page says beyond the graph's shape.
+
+    ``nodes`` maps a node IRI to ``{"themes", "events", "years", "facts"}`` (sorted lists; ``facts``
+    are dicts with the fact's kind, text and source). ``edges`` maps a fact IRI (an edge's ``via``)
+    to its description: ``{"text", "event", "quote", "source", "url"}``. ``themes`` and ``events``
+    map IRIs to labels (the filters' choices), ``event_years`` maps an event IRI to its year.
+    """
+
+    nodes: dict[str, dict] = field(default_factory=dict)
+    edges: dict[str, dict] = field(default_factory=dict)
+    themes: dict[str, str] = field(default_factory=dict)
+    events: dict[str, str] = field(default_factory=dict)
+    event_years: dict[str, int] = field(default_factory=dict)
+
+
+def _rows(store: Store, query: str) -> list[dict[str, str]]:
+    result = store.query(sparql_prefixes() + query)
+    names = [str(v) for v in result.vars]
+    rows = [{n: (None if row[i] is None else str(row[i])) for i, n in enumerate(names)} for row in result]
+    return sorted(rows, key=lambda r: tuple(v or "" for v in r.values()))
+
+
+def _year(value: str | None) -> int | None:
+    if value and len(value) >= 4 and value[:4].isdigit():
+        return int(value[:4])
+    return None
+
+
+def _source(row: dict) -> dict:
+    return {"quote": row.get("quote") or "", "source": row.get("sourceTitle") or "", "url": _safe_url(row.get("url"))}
+
+
+def _safe_url(url: str | None) -> str:
+    """Only http(s) links reach the page (no javascript: or data: URLs from the records)."""
+    return url if url and url.startswith(("https://", "http://")) else ""
+
+
+def gather(store: Store, graph: nx.Graph) -> Details:
+    """Read the details of every node and edge of ``graph`` (a projection of ``store``).
+
+    Parameters
+    ----------
+    store : kg.store.Store
+        The open graph the projection was made from.
+    graph : networkx.Graph
+        A projection (``kg.network.project(store, name)``): nodes keyed by IRI.
+
+    Returns
+    -------
+    Details
+        Per node: themes, events and years (for the page's filters) and the stated facts with their
+        source sentences (for the side panel); per fact: the text of its edge's tooltip.
+
+    Examples
+    --------
+    >>> details = gather(store, network.project(store, "stakeholders"))   # doctest: +SKIP
+    >>> details.edges[membership_iri]["text"]                               # doctest: +SKIP
+    'Director, CGR'
+    """
+    out = Details()
+    out.themes = {}
+    for row in _rows(store, THEME_LABELS):
+        out.themes.setdefault(row["theme"], row["label"])
+
+    events: dict[str, dict] = {}
+    for row in _rows(store, EVENTS):
+        info = events.setdefault(row["event"], {"label": row["label"], "year": None, "place": "", "type": "",
+                                                "sources": []})  # fmt: skip
+        year = _year(row.get("date"))
+        if year and (info["year"] is None or year < info["year"]):
+            info["year"] = year
+        info["place"] = info["place"] or ", ".join(v for v in (row.get("city"), row.get("country")) if v)
+        info["type"] = info["type"] or (row.get("type") or "")
+        if row.get("source"):
+            src = {"quote": "", "source": row.get("sourceTitle") or "", "url": _safe_url(row.get("url"))}
+            if src not in info["sources"]:
+                info["sources"].append(src)
+    out.events = {iri: info["label"] for iri, info in events.items()}
+    out.event_years = {iri: info["year"] for iri, info in events.items() if info["year"]}
+
+    event_themes: dict[str, set[str]] = defaultdict(set)
+    for row in _rows(store, EVENT_THEMES):
+        event_themes[row["event"]].add(row["theme"])
+    fact_themes: dict[str, set[str]] = defaultdict(set)
+    for row in _rows(store, PARTICIPATION_THEMES):
+        fact_themes[row["fact"]].add(row["theme"])
+
+    node_events: dict[str, set[str]] = defaultdict(set)
+    node_themes: dict[str, set[str]] = defaultdict(set)
+    facts: dict[str, list[dict]] = defaultdict(list)
+    members: dict[str, set[str]] = defaultdict(set)  # org -> its people
+
+    for row in _rows(store, MEMBERSHIPS):
+        title = row.get("title") or ""
+        text = f"{title}, {row['orgLabel']}" if title else f"Member of {row['orgLabel']}"
+        _describe(out.edges, row["fact"], text, "", row)
+        facts[row["person"]].append({"kind": "title", "text": text, **_source(row)})
+        members[row["org"]].add(row["person"])
+
+    for row in _rows(store, PARTICIPATIONS):
+        part = row.get("part") or "Participant"
+        title = row.get("title") or ""
+        text = f"{part} ({title})" if title else part
+        _describe(out.edges, row["fact"], text, row["eventLabel"], row)
+        facts[row["agent"]].append({"kind": "event", "text": f"{text} at {row['eventLabel']}", **_source(row)})
+        facts[row["event"]].append({"kind": "participant", "text": f"{part}: {_label(graph, row['agent'])}"
+                                    + (f" ({title})" if title else ""), **_source(row)})  # fmt: skip
+        node_events[row["agent"]].add(row["event"])
+        node_themes[row["agent"]] |= fact_themes.get(row["fact"], set())
+
+    for iri, info in events.items():
+        node_events[iri].add(iri)
+        for src in info["sources"]:
+            facts[iri].append({"kind": "source", "text": " · ".join(v for v in (info["type"], info["place"]) if v),
+                               **src})  # fmt: skip
+
+    # An organization takes part in what its people take part in (as in the themes projection).
+    for org, people in members.items():
+        for person in people:
+            node_events[org] |= node_events.get(person, set())
+            node_themes[org] |= node_themes.get(person, set())
+    # Everyone carries the themes of the events they were part of.
+    for node, its_events in node_events.items():
+        for event in its_events:
+            node_themes[node] |= event_themes.get(event, set())
+
+    # Sub-organization edges have the unit itself as their `via`.
+    for a, b, data in graph.edges(data=True):
+        if "sub-organization" in data.get("kinds", ()):
+            for via in data.get("via", ()):
+                if via not in out.edges:
+                    unit, parent = (a, b) if via == a else (b, a)
+                    out.edges[via] = {"text": f"{_label(graph, unit)} is a unit of {_label(graph, parent)}",
+                                      "event": "", "quote": "", "source": "", "url": ""}  # fmt: skip
+
+    for node in graph.nodes:
+        if node in out.themes:  # a theme node (themes projection) carries itself
+            node_themes[node].add(node)
+    for node in sorted(graph.nodes):
+        its_events = sorted(node_events.get(node, ()))
+        out.nodes[node] = {
+            "themes": sorted(node_themes.get(node, ())),
+            "events": its_events,
+            "years": sorted({out.event_years[e] for e in its_events if e in out.event_years}),
+            "facts": sorted(facts.get(node, []), key=lambda f: (f["kind"], f["text"], f["quote"])),
+        }
+    return out
+
+
+def _label(graph: nx.Graph, node: str) -> str:
+    return graph.nodes[node].get("label", node) if node in graph else node.rsplit("/", 1)[-1]
+
+
+def _describe(edges: dict, fact: str, text: str, event: str, row: dict) -> None:
+    """One description per fact; a fact stated by several sentences keeps the first (sorted)."""
+    if fact not in edges:
+        edges[fact] = {"text": text, "event": event, **_source(row)}

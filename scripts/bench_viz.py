@@ -1,0 +1,229 @@
+"""How fast the alliance page is on a large graph: render it, open it in headless Chromium, time it.
+
+A seeded random graph shaped like the stakeholders projection (people, organizations, events;
+memberships, participations drawn from a Zipf-like law so a few nodes are hubs, organizers, units)
+with details of the same shape as ``kg.viz.data.gather`` gives (themes, events, years, sentences).
+It is rendered with ``kg.viz.page.render_html`` and opened in Debian's Chromium with the network cut
+off; the page reports when vis.js has drawn it (``kg.ready``). Then a search and a filter are timed
+inside the page.
+
+    python scripts/bench_viz.py                       # 2,000 nodes, 3 browser runs
+    python scripts/bench_viz.py --nodes 5000 --runs 1
+    python scripts/bench_viz.py --screenshot docs/img/alliance.png   # also: the seed page, as a picture
+
+Prints a table and writes build/bench/viz.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import networkx as nx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kg.viz import layout, node_metrics, page  # noqa: E402
+from kg.viz.data import Details  # noqa: E402
+from kg.vocab import SECTORS  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--host-resolver-rules=MAP * ~NOTFOUND"]  # fmt: skip
+BASE = "https://kg.example.org/id/"
+THEME = "https://kg.example.org/theme/"
+PARTS = ("Keynote speaker", "Speaker", "Moderator", "Participant", "Opening speaker", "Presenter")
+TITLES = ("Director", "Chair", "Researcher", "Programme Officer", "Deputy Director", "Inspector General", "Advisor")
+
+
+def synthetic(n_nodes: int, seed: int = 1) -> tuple[nx.Graph, Details]:
+    """A stakeholder-shaped graph of ``n_nodes`` nodes (60% people, 15% organizations, 25% events)."""
+    rng = random.Random(seed)
+    n_people, n_orgs = int(n_nodes * 0.60), int(n_nodes * 0.15)
+    n_events = n_nodes - n_people - n_orgs
+    people = [f"{BASE}person/p{i:05d}" for i in range(n_people)]
+    orgs = [f"{BASE}org/o{i:04d}" for i in range(n_orgs)]
+    events = [f"{BASE}event/e{i:04d}" for i in range(n_events)]
+    themes = [f"{THEME}t{i:02d}" for i in range(40)]
+    zipf = lambda k: [1.0 / (i + 1) ** 0.9 for i in range(k)]  # noqa: E731
+    org_w, event_w = zipf(n_orgs), zipf(n_events)
+    g = nx.Graph(name="stakeholders", title="Stakeholders")
+    d = Details(themes={t: f"Theme {t[-2:]}" for t in themes})
+    for i, p in enumerate(people):
+        g.add_node(p, label=f"Person {i:05d} {rng.choice('ABCDEFGHIJKLMNOP')}.", type="person", sector="",
+                   aliases=[f"P{i:05d}"] if i % 7 == 0 else [], date="")  # fmt: skip
+    for i, o in enumerate(orgs):
+        g.add_node(o, label=f"Organization {i:04d}", type="organization", sector=rng.choice(SECTORS),
+                   aliases=[], date="")  # fmt: skip
+    for i, e in enumerate(events):
+        year = rng.randint(2016, 2025)
+        g.add_node(e, label=f"Roundtable {i:04d} on Theme {rng.randint(0, 39):02d}", type="event", sector="",
+                   aliases=[], date=f"{year}-{rng.randint(1, 12):02d}-01")  # fmt: skip
+        d.events[e], d.event_years[e] = g.nodes[e]["label"], year
+    event_themes = {e: set(rng.sample(themes, rng.randint(2, 5))) for e in events}
+
+    def link(a, b, kind, label, via, text, event=""):
+        data = g.edges[a, b] if g.has_edge(a, b) else None
+        if data is None:
+            g.add_edge(a, b, weight=0, kinds=[], labels=[], via=[])
+            data = g.edges[a, b]
+        data["weight"] += 1
+        data["kinds"] = sorted(set(data["kinds"]) | {kind})
+        data["labels"] = sorted(set(data["labels"]) | {label})
+        data["via"] = sorted(set(data["via"]) | {via})
+        d.edges[via] = {"text": text, "event": event, "quote": f"{text} (a synthetic sentence).",
+                        "source": "Report", "url": ""}  # fmt: skip
+
+    for i, p in enumerate(people):
+        for o in set(rng.choices(orgs, org_w, k=rng.choice((1, 1, 1, 2)))):
+            title = rng.choice(TITLES)
+            link(p, o, "membership", title, f"{BASE}membership/{i}/{o[-5:]}", f"{title}, {g.nodes[o]['label']}")
+            g.nodes[p]["sector"] = g.nodes[p]["sector"] or g.nodes[o]["sector"]
+        for e in set(rng.choices(events, event_w, k=rng.choice((1, 1, 2, 2, 3, 4)))):
+            part = rng.choice(PARTS)
+            link(p, e, "participation", part, f"{BASE}participation/{e[-5:]}/{i}", part, g.nodes[e]["label"])
+    for j, e in enumerate(events):
+        for o in set(rng.choices(orgs, org_w, k=rng.randint(1, 3))):
+            via = f"{BASE}participation/{j}/{o[-5:]}/org"
+            link(o, e, "participation", "Organizer", via, "Organizer", g.nodes[e]["label"])
+    for o in orgs[n_orgs // 2 :: 9]:
+        parent = rng.choice(orgs[: n_orgs // 2])
+        text = f"{g.nodes[o]['label']} is a unit of {g.nodes[parent]['label']}"
+        link(o, parent, "sub-organization", "unit of", o, text)
+
+    for node in g:
+        its_events = sorted({node} if node in d.event_years else {e for e in g[node] if e in d.event_years})
+        d.nodes[node] = {
+            "themes": sorted(set().union(*(event_themes[e] for e in its_events))) if its_events else [],
+            "events": its_events,
+            "years": sorted({d.event_years[e] for e in its_events}),
+            "facts": [{"kind": "title", "text": "A synthetic fact", "quote": "A synthetic sentence.",
+                       "source": "Report", "url": ""}],  # fmt: skip
+        }
+    return g, d
+
+
+def timed(func, *args, **kwargs):
+    start = time.perf_counter()
+    value = func(*args, **kwargs)
+    return value, time.perf_counter() - start
+
+
+def open_in_chromium(path: Path, runs: int, probe: str) -> list[dict]:
+    from playwright.sync_api import sync_playwright
+
+    out = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for _ in range(runs):
+            page = browser.new_page(viewport={"width": 1400, "height": 860})
+            errors = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+            page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+            start = time.perf_counter()
+            page.goto(path.as_uri())
+            page.wait_for_function("window.kg && kg.ready === true", timeout=120_000)
+            wall = time.perf_counter() - start
+            figures = page.evaluate("""probe => {
+                const t = kg.timings;
+                let s = performance.now(); const hits = kg.search(probe); kg.focusNode(hits[0].id);
+                const search = performance.now() - s;
+                s = performance.now();
+                document.querySelector('#kg-filter-kind input[value=event]').checked = false;
+                const shown = kg.applyFilters();
+                const filter = performance.now() - s;
+                s = performance.now(); kg.resetFilters(); const reset = performance.now() - s;
+                return {readyMs: t.sinceNavigationMs, scriptMs: t.firstDrawMs, searchMs: search, filterMs: filter,
+                        resetMs: reset, shownWithoutEvents: shown, nodes: network.body.nodeIndices.length,
+                        edges: edges.length, hits: hits.length};
+            }""", probe)  # fmt: skip
+            figures["wallSeconds"] = wall
+            figures["errors"] = errors
+            out.append(figures)
+            page.close()
+        browser.close()
+    return out
+
+
+def screenshot(path: Path) -> None:
+    """The seed page (data/), with a node's details open, as a PNG."""
+    from playwright.sync_api import sync_playwright
+
+    from kg import project, viz
+
+    with tempfile.TemporaryDirectory() as tmp:
+        with project.open_store(ROOT / "data", Path(tmp) / "build") as store:
+            html = viz.render(store, Path(tmp) / "alliance.html")
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1600, "height": 900})
+            page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+            page.goto(html.as_uri())
+            page.wait_for_function("window.kg && kg.ready === true")
+            page.locator("#kg-search").fill("Centre for Human Rights")
+            page.locator("#kg-search").press("Enter")
+            page.wait_for_timeout(300)
+            page.evaluate("network.fit()")
+            page.wait_for_timeout(300)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(path))
+            browser.close()
+    print(f"screenshot of the seed page: {path}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nodes", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=3, help="browser loads to time (the median is reported)")
+    parser.add_argument("--k", type=int, default=256, help="betweenness sample size (0: exact)")
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench" / "viz.json")
+    parser.add_argument("--screenshot", type=Path, help="also save a screenshot of the seed page here")
+    args = parser.parse_args()
+
+    (graph, details), t_graph = timed(synthetic, args.nodes)
+    metrics, t_metrics = timed(node_metrics, graph, args.k or None)
+    html, t_render = timed(page.render_html, graph, metrics, details, subtitle=f"{args.nodes:,} synthetic nodes")
+    t_layout = timed(layout.positions, graph)[1]  # the layout alone (render_html includes it, with label boxes)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.html"
+        path.write_text(html, encoding="utf-8")
+        runs = open_in_chromium(path, args.runs, "Person 00042")
+    med = lambda key: statistics.median(r[key] for r in runs)  # noqa: E731
+    result = {
+        "nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(), "html_bytes": len(html.encode()),
+        "seconds": {"make_graph": t_graph, "metrics": t_metrics, "layout": t_layout, "render_html": t_render},
+        "browser_median_ms": {k: med(k) for k in ("readyMs", "scriptMs", "searchMs", "filterMs", "resetMs")},
+        "browser_wall_seconds_median": med("wallSeconds"), "runs": runs,
+    }  # fmt: skip
+    print(f"alliance page, {result['nodes']:,} nodes, {result['edges']:,} edges, {result['html_bytes'] / 1e6:.1f} MB")
+    print(f"  metrics (betweenness k={args.k or 'exact'})   {t_metrics:7.2f} s")
+    print(f"  layout (networkx, seeded)            {t_layout:7.2f} s")
+    print(f"  page (layout + pyvis data + HTML)    {t_render:7.2f} s")
+    b = result["browser_median_ms"]
+    print(f"  Chromium: drawn and interactive      {b['readyMs'] / 1000:7.2f} s after navigation "
+          f"(median of {len(runs)})")
+    print(f"            page script to first draw  {b['scriptMs'] / 1000:7.2f} s")
+    print(f"            search + focus             {b['searchMs']:7.0f} ms")
+    print(f"            filter (hide events)       {b['filterMs']:7.0f} ms   reset {b['resetMs']:.0f} ms")
+    errors = [e for r in runs for e in r["errors"]]
+    if errors or any(r["nodes"] != result["nodes"] for r in runs):
+        print(f"PROBLEM: errors {errors[:3]} or node count differs", file=sys.stderr)
+        return 1
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2, sort_keys=True))
+    print(f"  written: {args.out}")
+    if args.screenshot:
+        screenshot(args.screenshot)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

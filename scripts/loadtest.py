@@ -1,0 +1,230 @@
+#!/usr/bin/env python3
+"""Load test of the SPARQL endpoint: concurrent clients for a bounded time, on loopback only.
+
+Starts ``kg serve`` itself on a free loopback port (or uses ``--url`` of one already running on
+127.0.0.1, localhost or [::1]; any other host is refused), then runs ``--clients`` threads for
+``--duration`` seconds. Each request is either a *cheap* query — one of the named queries of
+kg/queries/*.rq with its default parameters, as ``/queries.json`` serves them — or, with probability
+``--expensive-ratio``, an *expensive* one (a cross join over all triples) that can only end at the
+server's time limit. It reports, separately for cheap and expensive queries, the number of
+requests, answers, "stopped at limit" (a 503 carrying ``X-KG-Stopped: time-limit``: the limit
+working, not an error), errors, p50/p99/max latency and throughput. The script stops by itself and
+stops the server it started.
+
+Examples::
+
+    .venv/bin/python scripts/loadtest.py                         # 8 clients x 20 s on data/
+    .venv/bin/python scripts/loadtest.py --clients 16 --duration 60 --expensive-ratio 0.2 --json out.json
+    .venv/bin/python scripts/loadtest.py --url http://127.0.0.1:7878/sparql
+
+Exit status 0 when no cheap query failed and every expensive one ended at the limit (or answered), 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+ROOT = Path(__file__).resolve().parent.parent
+EXPENSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def loopback_url(url: str) -> str:
+    """The /sparql URL of a loopback endpoint; raises ValueError for any other host."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme != "http" or parts.hostname not in LOOPBACK:
+        raise ValueError(f"{url}: only http://127.0.0.1, http://localhost or http://[::1] may be load-tested")
+    path = parts.path if parts.path.endswith("/sparql") else parts.path.rstrip("/") + "/sparql"
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http(url: str, data: bytes | None = None, headers: dict | None = None, timeout: float = 60):
+    """(status, headers, body) of one request; HTTP errors are answers too."""
+    request = urllib.request.Request(url, data=data, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - loopback only
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers, exc.read()  # an email.message.Message: get() ignores case
+
+
+class Server:
+    """`kg serve` in a subprocess on a free loopback port, stopped on exit."""
+
+    def __init__(self, args):
+        port = free_port()
+        command = [sys.executable, "-c", "from kg.cli import main; main()", "serve", "--data", args.data,
+                   "--build-dir", args.build_dir, "--port", str(port), "--timeout", str(args.server_timeout),
+                   "--workers", str(args.server_workers)]  # fmt: skip
+        self.proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+        self.url = f"http://127.0.0.1:{port}/sparql"
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"kg serve exited: {self.proc.stderr.read().decode(errors='replace')}")
+            try:
+                if http(self.url.replace("/sparql", "/status.json"), timeout=2)[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise SystemExit("kg serve did not answer within 120 s")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(15)
+
+
+@dataclass
+class Tally:
+    latencies: list[float] = field(default_factory=list)  # answered (200)
+    stopped: list[float] = field(default_factory=list)  # 503 X-KG-Stopped: time-limit
+    errors: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def requests(self) -> int:
+        return len(self.latencies) + len(self.stopped) + sum(self.errors.values())
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def client(n: int, url: str, cheap: list[str], args, deadline: float, tallies: dict, lock: threading.Lock) -> None:
+    rng = random.Random(args.seed * 1000 + n)
+    while time.monotonic() < deadline:
+        kind = "expensive" if rng.random() < args.expensive_ratio else "cheap"
+        query = EXPENSIVE if kind == "expensive" else rng.choice(cheap)
+        body = urllib.parse.urlencode({"query": query}).encode()
+        started = time.perf_counter()
+        try:
+            status, headers, _ = http(url, body, {"Content-Type": "application/x-www-form-urlencoded",
+                                                  "Accept": "application/sparql-results+json"}, timeout=args.request_timeout)  # fmt: skip
+            outcome = "ok" if status == 200 else "stopped" if headers.get("X-KG-Stopped") == "time-limit" else f"HTTP {status}"
+        except OSError as exc:
+            outcome = f"{type(exc).__name__}"
+        seconds = time.perf_counter() - started
+        with lock:
+            tally = tallies[kind]
+            if outcome == "ok":
+                tally.latencies.append(seconds)
+            elif outcome == "stopped":
+                tally.stopped.append(seconds)
+            else:
+                tally.errors[outcome] = tally.errors.get(outcome, 0) + 1
+
+
+def summarize(tallies: dict, seconds: float) -> dict:
+    out = {}
+    for kind, t in tallies.items():
+        ms = lambda v: None if v is None else round(v * 1000, 1)  # noqa: E731
+        out[kind] = {"requests": t.requests, "answered": len(t.latencies), "stopped_at_limit": len(t.stopped),
+                     "errors": sum(t.errors.values()), "error_kinds": t.errors,
+                     "p50_ms": ms(percentile(t.latencies, 50)), "p99_ms": ms(percentile(t.latencies, 99)),
+                     "max_ms": ms(max(t.latencies, default=None)),
+                     "stopped_p50_ms": ms(percentile(t.stopped, 50)),
+                     "answers_per_s": round(len(t.latencies) / seconds, 1)}  # fmt: skip
+    return out
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", help="a running endpoint on loopback (default: start `kg serve` here)")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--duration", type=float, default=20.0, help="seconds of load")
+    parser.add_argument("--expensive-ratio", type=float, default=0.05, help="share of expensive queries")
+    parser.add_argument("--data", default=str(ROOT / "data"))
+    parser.add_argument("--build-dir", default=str(ROOT / "build"))
+    parser.add_argument("--server-timeout", type=float, default=2.0, help="--timeout of the started server")
+    parser.add_argument("--server-workers", type=int, default=2, help="--workers of the started server")
+    parser.add_argument("--request-timeout", type=float, default=90.0, help="client-side limit per request")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args(argv)
+    if not (1 <= args.clients <= 256 and 0 < args.duration <= 3600 and 0 <= args.expensive_ratio <= 1):
+        parser.error("--clients 1..256, --duration 0..3600 s, --expensive-ratio 0..1")
+
+    server = None
+    try:
+        if args.url:
+            try:
+                url = loopback_url(args.url)
+            except ValueError as exc:
+                parser.error(str(exc))
+        else:
+            server = Server(args)
+            url = server.url
+        status, _, body = http(url.replace("/sparql", "/queries.json"))
+        if status != 200:
+            raise SystemExit(f"{url}: /queries.json answered {status}")
+        cheap = [q["query"] for q in json.loads(body)]
+        print(f"{len(cheap)} named queries; {args.clients} clients for {args.duration:g} s against {url}", file=sys.stderr)
+        tallies = {"cheap": Tally(), "expensive": Tally()}
+        lock = threading.Lock()
+        started = time.monotonic()
+        deadline = started + args.duration
+        threads = [threading.Thread(target=client, args=(n, url, cheap, args, deadline, tallies, lock), daemon=True)
+                   for n in range(args.clients)]  # fmt: skip
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(args.duration + args.request_timeout + 5)
+        seconds = time.monotonic() - started
+        status, _, body = http(url.replace("/sparql", "/status.json"))
+        server_status = json.loads(body) if status == 200 else {}
+    finally:
+        if server:
+            server.stop()
+
+    figures = {"clients": args.clients, "duration_s": args.duration, "elapsed_s": round(seconds, 1),
+               "expensive_ratio": args.expensive_ratio, "server_timeout_s": server_status.get("timeout_seconds"),
+               "server_workers": args.server_workers if server else len(server_status.get("workers", [])) or None, "cpus": os.cpu_count(),
+               **summarize(tallies, seconds)}  # fmt: skip
+    print(f"{'':10} {'requests':>9} {'answered':>9} {'stopped':>8} {'errors':>7} {'p50 ms':>8} {'p99 ms':>8} "
+          f"{'max ms':>8} {'answers/s':>10}")  # fmt: skip
+    for kind in ("cheap", "expensive"):
+        f = figures[kind]
+        cell = lambda v: "-" if v is None else f"{v:,}"  # noqa: E731
+        print(f"{kind:10} {f['requests']:>9,} {f['answered']:>9,} {f['stopped_at_limit']:>8,} {f['errors']:>7,} "
+              f"{cell(f['p50_ms']):>8} {cell(f['p99_ms']):>8} {cell(f['max_ms']):>8} {f['answers_per_s']:>10}")  # fmt: skip
+        if f["error_kinds"]:
+            print(f"{'':10} errors: {f['error_kinds']}")
+    print(json.dumps({k: v for k, v in figures.items() if k not in ("cheap", "expensive")}))
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2) + "\n")
+    ok = figures["cheap"]["errors"] == 0 and figures["expensive"]["errors"] == 0
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
