@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed-stamp
 help:
 	@echo "make run    build the graph from data/, write metrics and the visualization, print where"
 	@echo "make test   run the whole test suite"
-	@echo "make bench  run the benchmark (prints a table, writes build/bench/bench.json)"
+	@echo "make bench  run the benchmarks (store, queries, metrics at 1,000 and 10,000 events; the 2,000-node page)"
 	@echo "make system-deps  install Chromium and Virtuoso with apt-get (root) for the browser and server tests"
 
 $(STAMP): pyproject.toml
@@ -29,6 +29,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_viz.py
 
 system-deps:
 	bash scripts/install-system-deps.sh

@@ -191,15 +191,19 @@ def build(data_dir=None, build_dir=None, base=None, force: bool = False, progres
         say(f"reading records in {data_dir}")
         records = load_records(data_dir)
         say("turning records into RDF")
-        quads = all_quads(records, base)
-        summary = summarize(records, len(quads))
-        for path, _ in extras:
-            quads.extend(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS))
         target = root / name
         tmp = root / f".{name}.tmp-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        levels = _write_level_stores(tmp, quads, base, say)
+        spilled = _Spill(tmp, base)
+        for chunk in to_rdf.record_quad_chunks(records, base):
+            spilled.add(chunk)
+        spilled.add(list(to_rdf.ontology_quads(config.ontology_dir(), base)))
+        summary = summarize(records, spilled.total)  # records and ontology, not the graph-extras
+        del records  # the stores below are loaded from files: free the records first
+        for path, _ in extras:
+            spilled.add(list(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS)))
+        levels = _write_level_stores(tmp, spilled, say)
         meta = {"fingerprint": fp, "base": base, "levels": levels, "data": str(data_dir.resolve()), "summary": asdict(summary),
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}  # fmt: skip
         (tmp / "summary.json").write_text(json.dumps(meta, indent=2))
@@ -237,24 +241,70 @@ def _current_extras(build_dir: Path, fp: str, say) -> list[tuple[Path, str]]:
     return out
 
 
-def _write_level_stores(folder: Path, quads: list[ox.Quad], base: str, say) -> dict[str, str]:
+class _Spill:
+    """Quads written as N-Quads into one temporary file per sensitivity rank, a chunk at a time, so
+    a build never holds all quads in memory (Oxigraph's bulk loader then streams the files)."""
+
+    def __init__(self, folder: Path, base: str):
+        self.folder, self.base = folder, base
+        self.files: dict[int, Path] = {}
+        self.counts: dict[int, int] = {}
+        self.total = 0
+        self._handles: dict = {}
+        self._rank_of: dict[str, int] = {}  # graph IRI -> rank; there are few graphs, many quads
+
+    def rank(self, graph_iri: str) -> int:
+        rank = self._rank_of.get(graph_iri)
+        if rank is None:
+            rank = self._rank_of[graph_iri] = to_rdf.LEVEL_RANK.get(to_rdf.graph_level(graph_iri, self.base) or "restricted", 2)
+        return rank
+
+    def add(self, quads: list[ox.Quad]) -> None:
+        by_rank: dict[int, list[ox.Quad]] = {}
+        for q in quads:
+            by_rank.setdefault(self.rank(q.graph_name.value), []).append(q)
+        for rank, selected in by_rank.items():
+            if rank not in self._handles:
+                self.files[rank] = self.folder / f".quads-{rank}.nq"
+                self._handles[rank] = open(self.files[rank], "wb")
+                self.counts[rank] = 0
+            ox.serialize(selected, self._handles[rank], ox.RdfFormat.N_QUADS)
+            self.counts[rank] += len(selected)
+        self.total += len(quads)
+
+    def close(self) -> None:
+        for handle in self._handles.values():
+            handle.close()
+
+
+def _write_level_stores(folder: Path, spilled: _Spill, say) -> dict[str, str]:
     """One Oxigraph store per level that has data, each holding everything readable at that level,
     so a query runs over the union of one store's graphs (a long list of allowed graphs as the
     default graph is orders of magnitude slower in Oxigraph). Returns level -> store folder name."""
-    ranked = [(to_rdf.LEVEL_RANK.get(to_rdf.graph_level(q.graph_name.value, base) or "restricted", 2), q) for q in quads]
-    present = {rank for rank, _ in ranked}
-    levels, written = {}, None
+    spilled.close()
+    present = set(spilled.files)
+    levels, written, loaded = {}, None, set()
     for rank, level in enumerate(to_rdf.LEVEL_RANK):
         if rank == 0 or rank in present:
-            selected = [q for r, q in ranked if r <= rank]
-            say(f"loading {len(selected):,} quads into the {level} store")
+            below = sorted(r for r in present if r <= rank)
+            say(f"loading {sum(spilled.counts[r] for r in below):,} quads into the {level} store")
+            if written is not None:  # start from a copy of the level below (a RocksDB checkpoint: hard links)
+                store = ox.Store(str(folder / written))
+                store.backup(str(folder / level))
+                del store
+                gc.collect()
             store = ox.Store(str(folder / level))
-            store.bulk_extend(selected)
+            for r in below:  # parsed, not bulk_load(path=): that would rename blank nodes per file
+                if r not in loaded:
+                    store.bulk_extend(ox.parse(path=str(spilled.files[r]), format=ox.RdfFormat.N_QUADS))
             store.flush()
             del store
             gc.collect()
+            loaded.update(below)
             written = level
         levels[level] = written
+    for path in spilled.files.values():
+        path.unlink()
     return levels
 
 

@@ -203,17 +203,18 @@ class SourceText:
     FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
 
     def __init__(self, text: str):
-        self.offsets: list[int] = []  # where each word starts in the folded text
+        self.offsets: list[int] = []  # where each line with words starts in the folded text
         self.lines: list[int] = []
-        words: list[str] = []
+        parts: list[str] = []
         position = 0
-        for line_no, line in enumerate(text.splitlines(), start=1):
-            for word in line.translate(self.FOLD).split():
+        for line_no, line in enumerate(text.translate(self.FOLD).splitlines(), start=1):
+            folded = " ".join(line.split())
+            if folded:
                 self.offsets.append(position)
                 self.lines.append(line_no)
-                words.append(word)
-                position += len(word) + 1
-        self.folded = " ".join(words)
+                parts.append(folded)
+                position += len(folded) + 1
+        self.folded = " ".join(parts)
 
     @classmethod
     def fold(cls, text: str) -> str:

@@ -156,8 +156,10 @@ def oxigraph_result(answer) -> Result:
     elif isinstance(answer, ox.QuerySolutions):
         out = Result("SELECT")
         out.vars = [Variable(v.value) for v in answer.variables]
+        seen: dict = {}  # answers repeat the same IRIs and labels in many rows: convert each once
+        convert = lambda term: seen.get(term) or seen.setdefault(term, to_rdflib(term))  # noqa: E731
         out.bindings = [
-            {var: to_rdflib(value) for var, value in zip(out.vars, row) if value is not None} for row in answer
+            {var: convert(value) for var, value in zip(out.vars, row) if value is not None} for row in answer
         ]
     else:
         out = Result("CONSTRUCT")

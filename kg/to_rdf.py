@@ -9,6 +9,7 @@ bulk-load straight into the store.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -21,10 +22,33 @@ from .records import Event, Quote, Records, Report, SourceText, name_key
 from .vocab import KG, ORG, PART, PROV, RDF, RDFS, SCHEMA, SECTOR, SKOS, THEME, XSD
 
 LEVEL_RANK = {name: rank for rank, name in enumerate(vocab.LEVELS)}
+_NODES: dict[str, ox.NamedNode] = {}  # IRI -> node: the same few thousand terms recur in millions of quads
 
 
 def N(iri) -> ox.NamedNode:  # noqa: N802 - reads like the RDF it writes
-    return ox.NamedNode(str(iri))
+    if isinstance(iri, ox.NamedNode):
+        return iri
+    iri = str(iri)  # rdflib's URIRef never equals a plain str: key by the text itself
+    node = _NODES.get(iri)
+    if node is None:
+        node = _NODES[iri] = ox.NamedNode(iri)
+    return node
+
+
+class _Terms:
+    """A vocabulary namespace whose terms are pyoxigraph nodes, each made once (rdflib makes and
+    checks a new URIRef on every attribute access, which at a million quads is seconds)."""
+
+    def __init__(self, namespace):
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> ox.NamedNode:
+        node = N(getattr(self._namespace, name))
+        setattr(self, name, node)
+        return node
+
+
+KG, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD = (_Terms(ns) for ns in (KG, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD))
 
 
 def lit(value, datatype=None) -> ox.Literal:
@@ -68,6 +92,7 @@ class Minter:
         return self("graph", level, name)
 
 
+@functools.lru_cache(maxsize=65536)  # a build asks about the same few graphs for every quote
 def graph_level(graph_iri: str, base: str) -> str | None:
     """The sensitivity level of one of our named graphs, or None for a graph we did not write."""
     prefix = base + "graph/"
@@ -83,6 +108,8 @@ class _Emitter:
         self.iri = Minter(base)
         self.quads: list[ox.Quad] = []
         self.origin: dict[str, object] = {}  # IRI -> Loc of the record it came from (for SHACL messages)
+        self._quote_levels: dict[str, str] = {}
+        self._digests: dict[str, str] = {}
         # names that must not appear in a quote or free text shown below their level
         self.sensitive_names = sorted(
             {(name_key(n), p.sensitivity) for p in records.people.values() if p.sensitivity != "public"
@@ -122,8 +149,13 @@ class _Emitter:
         return max_level(own, *(self.entity_level.get(n.value, "public") for n in nodes))
 
     # writing ----------------------------------------------------------------------------------------
+    def take(self) -> list[ox.Quad]:
+        """The quads added since the last call."""
+        quads, self.quads = self.quads, []
+        return quads
+
     def add(self, graph: ox.NamedNode, s, p, o) -> None:
-        self.quads.append(ox.Quad(s, N(p) if not isinstance(p, ox.NamedNode) else p, o, graph))
+        self.quads.append(ox.Quad(s, N(p), o, graph))
 
     def add_all(self, graph: ox.NamedNode, s, pairs) -> None:
         for p, o in pairs:
@@ -143,7 +175,7 @@ class _Emitter:
             self.add_all(graph, node, [(RDF.type, N(KG.WithheldEvidence)), (PROV.wasQuotedFrom, source),
                                        (KG.quote, lit(f"[withheld: this sentence names someone recorded at the {needed} level]"))])  # fmt: skip
             return node
-        node = self.iri("evidence", report.source.id, hashlib.sha1(SourceText.fold(quote.text).encode()).hexdigest()[:12])
+        node = self.iri("evidence", report.source.id, self.quote_digest(quote.text))
         self.add_all(graph, node, [
             (RDF.type, N(KG.Evidence)),
             (KG.quote, lit(quote.text)),
@@ -164,8 +196,20 @@ class _Emitter:
             self.add(higher, subject, PROV.wasDerivedFrom, self.evidence(report, higher, quote, subject.value))
         return node
 
+    def quote_digest(self, text: str) -> str:
+        digest = self._digests.get(text)
+        if digest is None:
+            digest = self._digests[text] = hashlib.sha1(SourceText.fold(text).encode()).hexdigest()[:12]
+        return digest
+
     def quote_level(self, text: str) -> str:
         """The highest level of any person or organization whose name, alias or acronym the text uses."""
+        level = self._quote_levels.get(text)
+        if level is None:  # each quote is asked about several times (its graph, each fact it backs)
+            level = self._quote_levels[text] = self._find_quote_level(text)
+        return level
+
+    def _find_quote_level(self, text: str) -> str:
         folded = f" {name_key(text)} "
         level = "public"
         for key, entity_level in self.sensitive_names:
@@ -340,6 +384,30 @@ class _Emitter:
         self.derive(report, g, node, quote)
         self.add(g, agent, KG.participatedIn, e)
         return node
+
+
+def record_quad_chunks(records: Records, base: str) -> Iterator[list[ox.Quad]]:
+    """The quads of ``record_quads`` a few at a time (the registries, then one report at a time),
+    so a large build never holds them all.
+
+    Parameters:
+        records: loaded and checked records (``kg.records.load_records``).
+        base: the base namespace of the IRIs.
+
+    Returns:
+        An iterator of lists of quads; together exactly the quads of ``record_quads``, same order.
+
+    Examples:
+        >>> chunks = record_quad_chunks(load_records(Path("data")), "https://kg.example.org/id/")  # doctest: +SKIP
+        >>> sum(len(chunk) for chunk in chunks) > 0  # doctest: +SKIP
+        True
+    """
+    emitter = _Emitter(records, base)
+    emitter.registry()
+    yield emitter.take()
+    for report in records.reports:
+        emitter.report(report)
+        yield emitter.take()
 
 
 def record_quads(records: Records, base: str, origins: dict | None = None) -> list[ox.Quad]:

@@ -65,33 +65,6 @@ def _metrics_fn():
         return node_metrics, "kg.viz.node_metrics (kg.metrics missing)"
 
 
-def union_graph(base: str, level: str = "public") -> str:
-    return f"{base}graph/union/{level}"
-
-
-def build_union_store(data: Path, path: Path) -> int:
-    """The proposed change to kg.project.build: besides the named graphs, one graph holding the
-    distinct triples readable at the level (outside every level's dataset: graph_level() is None)."""
-    import pyoxigraph as ox
-
-    from kg import config, project
-    from kg.records import load_records
-    from kg.store import allowed_graphs
-
-    base = config.base_iri()
-    quads = project.all_quads(load_records(data), base)
-    readable = set(allowed_graphs({q.graph_name.value for q in quads}, base, "public"))
-    union = ox.NamedNode(union_graph(base))
-    extra = {q.triple for q in quads if q.graph_name.value in readable}
-    shutil.rmtree(path, ignore_errors=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    store = ox.Store(str(path))
-    store.bulk_extend(quads)
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, union) for t in extra)
-    store.flush()
-    return len(quads)
-
-
 def open_engine(engine: str, data: Path, build_dir: Path):
     import pyoxigraph as ox
 
@@ -102,17 +75,6 @@ def open_engine(engine: str, data: Path, build_dir: Path):
     base = config.base_iri()
     if engine == "kg":
         return project.open_store(data, build_dir, base)
-    if engine == "kg-union":
-
-        class UnionStore(OxigraphStore):
-            """OxigraphStore reading its level's union graph as the default graph (one graph, not a list)."""
-
-            def raw_query(self, sparql, **kwargs):
-                named = [ox.NamedNode(g) for g in allowed_graphs(self._graphs, base, "public")]
-                return self.inner.query(sparql, default_graph=[ox.NamedNode(union_graph(base))],
-                                        named_graphs=named, **kwargs)  # fmt: skip
-
-        return UnionStore(ox.Store.read_only(str(build_dir / "union-store")), base)
     return RdflibStore(project.all_quads(load_records(data), base), base)
 
 
@@ -199,8 +161,6 @@ def build_step(engine: str, data: Path, build_dir: Path) -> None:
     if engine == "kg":
         result = project.build(data, build_dir, base)
         triples = result.summary.triples
-    elif engine == "kg-union":
-        triples = build_union_store(data, build_dir / "union-store")
     elif engine == "rebuild":
         result = project.build(data, build_dir, base)
         if result.rebuilt:  # the code turning records into RDF changed since the build step: once more
@@ -273,8 +233,8 @@ def say(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-ENGINES = ("kg", "rdflib")  # add kg-union to measure the union-graph prototype beside them
-LABELS = {"kg": "kg (store.py today)", "kg-union": "kg + union graph (proposed)", "rdflib": "rdflib baseline"}
+ENGINES = ("kg", "rdflib")
+LABELS = {"kg": "kg (embedded Oxigraph)", "rdflib": "rdflib baseline"}
 
 
 def bench_size(events: int, limit: float, work: Path, engines: tuple[str, ...]) -> dict:
@@ -296,7 +256,7 @@ def bench_size(events: int, limit: float, work: Path, engines: tuple[str, ...]) 
                            "peak_mib": answer.get("maxrss_mib"), "timed_out": bool(answer.get("timed_out")),
                            "size": answer.get("size"), "error": answer.get("error")}  # fmt: skip
         base = row.get("rdflib", {}).get("seconds")
-        for engine in ("kg", "kg-union"):
+        for engine in ("kg",):
             if engine in row and row[engine]["seconds"] and base:
                 row[engine]["ratio"] = base / row[engine]["seconds"]
         sizes = {e: row[e]["size"] for e in answers if not row[e]["timed_out"] and row[e]["size"] is not None}
@@ -386,7 +346,7 @@ def _ratio(cell: dict | None, base: dict | None) -> str:
 
 
 def table(results: list[dict]) -> str:
-    engines = [e for e in ENGINES + ("kg-union",) if any(e in r["engines"] for r in results)]
+    engines = [e for e in ENGINES if any(e in r["engines"] for r in results)]
     kgs = [e for e in engines if e != "rdflib"]
     head = "| events | step | " + " | ".join(f"{e} (s)" for e in engines) + " | "
     head += " | ".join(f"ratio {e}" for e in kgs) + " | peak MiB " + " / ".join(engines) + " |"
@@ -415,12 +375,8 @@ def main() -> int:
     parser.add_argument("--events", default="1000,10000", help="comma-separated sizes (default 1000,10000)")
     parser.add_argument("--quick", action="store_true", help="200 events only (a smoke run)")
     parser.add_argument("--limit", type=float, default=None,
-                        help="seconds before a baseline step is stopped (default 30 quick, 300 otherwise)")
-    parser.add_argument("--engines", default=",".join(ENGINES),
-                        help="kg engines to measure beside rdflib (default: kg,rdflib; kg-union is the union-graph prototype)")
-    parser.add_argument("--today-max-events", type=int, default=10**9,
-                        help="largest size at which to measure kg's store as it is today (its queries over a "
-                             "list of graphs take minutes at 10,000 events)")
+                        help="seconds before a baseline step is stopped (default 30 quick, 120 otherwise)")
+    parser.add_argument("--engines", default=",".join(ENGINES), help="engines to measure (default: kg,rdflib)")
     parser.add_argument("--out", default=str(ROOT / "build" / "bench"), help="folder for the data and bench.json")
     parser.add_argument("--worker", nargs=5, metavar=("ENGINE", "DATA", "BUILD", "OUT", "LIMIT"), help=argparse.SUPPRESS)
     parser.add_argument("--build", nargs=3, metavar=("ENGINE", "DATA", "BUILD"), help=argparse.SUPPRESS)
@@ -440,7 +396,7 @@ def main() -> int:
     work.mkdir(parents=True, exist_ok=True)
     results = []
     for events in sizes:
-        engines = tuple(e for e in args.engines.split(",") if e and not (e == "kg" and events > args.today_max_events))
+        engines = tuple(e for e in args.engines.split(",") if e in ENGINES)
         result = bench_size(events, limit, work, engines)
         result["targets"] = [t for e in engines if e != "rdflib" for t in check_targets(result, e)]
         results.append(result)

@@ -81,3 +81,30 @@ def test_non_utf8(tmp_path):
         path = data / "people.yaml"
         path.write_bytes(path.read_bytes() + b"\n  - id: cafe\n    name: Caf\xe9\n")
     _break_and_check(tmp_path, breakage, "not UTF-8 text")
+
+
+def test_build_streams_levels_and_keeps_graph_extras_whole(tmp_path):
+    """The build spills quads to one file per level and starts each level's store from a copy of
+    the one below: a blank node of a graph-extras file that spans two levels stays one node, the
+    summary counts records and ontology only, and each level sees just its own graphs."""
+    data, build_dir = mini_data(tmp_path), tmp_path / "b"
+    base = "https://kg.example.org/id/"
+    plain = project.build(data, build_dir, base)
+    extras = project.extras_dir(build_dir)
+    extras.mkdir(parents=True)
+    (extras / "x.nq").write_text(
+        project.EXTRAS_HEADER + project.records_fingerprint(data, base) + "\n"
+        f'_:n <http://ex.org/p> "pub" <{base}graph/public/extra> .\n'
+        f'_:n <http://ex.org/q> "int" <{base}graph/internal/extra> .\n'
+    )
+    result = project.build(data, build_dir, base)
+    assert result.rebuilt and result.summary == plain.summary
+    both = "SELECT ?a ?b WHERE { GRAPH ?g { ?n <http://ex.org/p> ?a } GRAPH ?h { ?n <http://ex.org/q> ?b } }"
+    internal = project.open_store(data, build_dir, base, level="internal")
+    assert [(str(a), str(b)) for a, b in internal.query(both)] == [("pub", "int")]
+    public = project.open_store(data, build_dir, base, level="public")
+    assert list(public.query(both)) == []
+    assert len(list(public.query("SELECT ?a WHERE { GRAPH ?g { ?n <http://ex.org/p> ?a } }"))) == 1
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert int(next(iter(internal.query(count)))[0]) == int(next(iter(public.query(count)))[0]) + 1
+    assert not list((result.path).glob(".quads-*")), "the spill files are removed"

@@ -29,7 +29,7 @@ from .conftest import require
 
 KG = [sys.executable, "-m", "kg.cli"] if importlib.util.find_spec("kg.cli.__main__") else [
     str(Path(sys.executable).with_name("kg"))]  # fmt: skip
-EVENTS = 150  # about 3 s of build on this machine: long enough to be killed at known points
+EVENTS = 400  # a build of a few seconds on this machine: long enough to be killed at known points
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 

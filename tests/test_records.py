@@ -131,3 +131,70 @@ def test_all_problems_reported_in_one_run(tmp_path):
     people = "people:\n  - id: Bad Id\n    name: X\n  - id: ok\n"
     messages = problems_of(mini_data(tmp_path, people=people))
     assert len(messages) >= 3  # bad id, missing name, and the now-unknown asha-khan reference
+
+
+def _shape(value):
+    """Values with the lines yamlfile keeps, to compare the two readers."""
+    from kg import yamlfile
+
+    if isinstance(value, yamlfile.Mapping):
+        return ("map", value.line, sorted(value.key_lines.items()), [(k, _shape(v)) for k, v in value.items()])
+    if isinstance(value, yamlfile.Sequence):
+        return ("seq", value.line, value.item_lines, [_shape(v) for v in value])
+    return (type(value).__name__, value)
+
+
+def test_c_and_python_yaml_readers_agree_on_the_project_records():
+    import yaml
+
+    from kg import yamlfile
+
+    from .conftest import DATA
+
+    if yamlfile._CLoader is None:
+        pytest.skip("PyYAML was built without libyaml: only the Python reader runs")
+    files = sorted(DATA.rglob("*.yaml"))
+    assert files
+    for path in files:
+        text = yamlfile.read_text(path)
+        fast, slow = yaml.load(text, Loader=yamlfile._CLoader), yaml.load(text, Loader=yamlfile._Loader)  # noqa: S506
+        assert _shape(fast) == _shape(slow), path
+
+
+@pytest.mark.parametrize("text", [
+    "people:\n  - id: a\n    id: b\n",  # duplicate key (found while constructing)
+    "people:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 30)) + "  " * 30 + "x\n",  # too deep
+    "people: " + "[" * 2000 + "]" * 2000 + "\n",  # deeper than libyaml itself allows
+    'people: ["\\ud800"]\n',  # a lone surrogate escape (libyaml refuses it with its own words)
+    "people: [a, b\nx: 1\n",  # a syntax error
+    "people:\n  - &p {id: a}\n  - *p\n",  # anchor and alias
+    "people: !!python/object/apply:os.system ['echo']\n",
+])
+def test_yaml_errors_read_exactly_as_the_python_reader_words_them(tmp_path, text):
+    import yaml
+
+    from kg import yamlfile
+
+    path = tmp_path / "x.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(yamlfile.YamlError) as fast:
+        yamlfile.load(path)
+    try:
+        yaml.load(text, Loader=yamlfile._Loader)  # noqa: S506
+    except yamlfile.YamlError as exc:
+        expected = (exc.line, exc.message, exc.hint)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        expected = (mark.line + 1, f"YAML syntax: {exc.problem or exc.context}", "check indentation and quoting")
+    assert (fast.value.line, fast.value.message, fast.value.hint) == expected
+
+
+def test_c_reader_hands_aliases_to_the_python_reader():
+    import yaml
+
+    from kg import yamlfile
+
+    if yamlfile._CLoader is None:
+        pytest.skip("PyYAML was built without libyaml")
+    with pytest.raises(yamlfile._UseSlowPath):
+        yaml.load("a: &x [1]\nb: *x\n", Loader=yamlfile._CLoader)  # noqa: S506

@@ -23,6 +23,13 @@ def build(ctx, force):
     Example:
       kg build --data data/
     """
+    if ctx.store.startswith(("http://", "https://")):  # a SPARQL server: upload what changed
+        with ctx.open_graph() as store:
+            click.echo(f"Graph on {ctx.store} is up to date ({len(store.graphs())} named graphs readable at {ctx.level}).")
+        return
+    if ctx.store != "oxigraph":
+        raise click.ClickException(f"`kg build` writes the on-disk store or a SPARQL server; --store {ctx.store} "
+                                   "is built in memory by each command that uses it.")  # fmt: skip
     result = project.build(ctx.data_dir, ctx.build_dir, ctx.base, force=force,
                            progress=lambda m: click.echo(f"… {m}", err=True))  # fmt: skip
     state = "built" if result.rebuilt else "up to date"
