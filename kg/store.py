@@ -15,7 +15,9 @@ A store is opened at a sensitivity level: it reads only the named graphs at or b
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
@@ -141,9 +143,6 @@ class OxigraphStore(Store):
 
 def level_store_path(generation, level: str):
     """The store folder inside a generation that holds what ``level`` may read."""
-    import json
-    from pathlib import Path
-
     generation = Path(generation)
     levels = json.loads((generation / "summary.json").read_text()).get("levels", {})
     return generation / levels[level]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import textwrap
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,29 @@ def require(component_available: bool, what: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{what} is required on CI (CI=true) but is missing: .ci/run installs it")
     pytest.skip(f"{what} is not installed here")
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]  # fmt: skip
+
+
+@contextmanager
+def offline_chromium(allow_loopback: bool = False):
+    """Debian's headless Chromium driven by Playwright, with every host unresolvable (loopback too,
+    unless allowed). Skips where Chromium or Playwright is missing; fails there when CI=true."""
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    require(sync_playwright is not None and Path(chromium).exists(), "Chromium with the playwright package")
+    rules = "MAP * ~NOTFOUND" + (", EXCLUDE 127.0.0.1" if allow_loopback else "")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=[*CHROMIUM_ARGS, f"--host-resolver-rules={rules}"])
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 import sys
 from pathlib import Path
 
@@ -26,7 +25,7 @@ import kg.metrics
 from kg import network, project
 from kg.export import write_atomic
 
-from .conftest import DATA, ROOT, require
+from .conftest import DATA, ROOT, offline_chromium
 
 NOTEBOOKS = ROOT / "notebooks"
 EXECUTED = ROOT / "build" / "notebooks"
@@ -184,27 +183,16 @@ def test_seeing_the_alliance(alliance, notebook_build):
 def test_the_inline_network_draws_in_a_browser(alliance, tmp_path):
     """The output as a notebook front end shows it: an HTML fragment in a page, the network inside the
     iframe drawn by the vis-network bundled in the page, with the network cut off."""
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    require(sync_playwright is not None and Path(chromium).exists(), "Chromium with the playwright package")
     host = tmp_path / "output.html"
     host.write_text(f"<!DOCTYPE html><html><body>{alliance}</body></html>", encoding="utf-8")
     fetched = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--host-resolver-rules=MAP * ~NOTFOUND"])
-        try:
-            page = browser.new_page()
-            page.on("request", lambda r: fetched.append(r.url) if r.url.startswith("http") else None)
-            page.goto(host.as_uri())
-            frame = page.frames[1]
-            frame.wait_for_function("window.network && network.body.nodeIndices.length > 0", timeout=20_000)
-            drawn = frame.evaluate("network.body.nodeIndices.length")
-            expected = frame.evaluate("JSON.parse(document.getElementById('kg-data').textContent).nodes.length")
-        finally:
-            browser.close()
+    with offline_chromium() as browser:
+        page = browser.new_page()
+        page.on("request", lambda r: fetched.append(r.url) if r.url.startswith("http") else None)
+        page.goto(host.as_uri())
+        frame = page.frames[1]
+        frame.wait_for_function("window.network && network.body.nodeIndices.length > 0", timeout=20_000)
+        drawn = frame.evaluate("network.body.nodeIndices.length")
+        expected = frame.evaluate("JSON.parse(document.getElementById('kg-data').textContent).nodes.length")
     assert drawn == expected > 0
     assert fetched == [], f"the inline network fetched {fetched}"

@@ -21,7 +21,7 @@ from rdflib.query import Result
 from kg import sparql
 from kg.bindings import with_values
 
-from .conftest import DATA, copy_data, kg, require
+from .conftest import DATA, copy_data, kg, offline_chromium, require
 
 try:
     from SPARQLWrapper import JSON, SPARQLWrapper
@@ -312,39 +312,26 @@ def test_server_follows_a_rebuild_and_keeps_to_its_level(tmp_path):
 def test_query_page_in_a_browser(server):
     """The page runs a named query and shows its table; markup in the data stays text; nothing is
     fetched from anywhere but the server."""
-    import shutil
-
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    require(sync_playwright is not None and Path(chromium).exists(), "Chromium with the playwright package")
     fetched = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"])
-        try:
-            page = browser.new_page()
-            page.on("request", lambda r: fetched.append(r.url))
-            page.goto(server.url + "/")
-            page.get_by_role("button", name="People of an organization").click()
-            page.wait_for_selector("#results td:has-text('Sevim Saadat')", timeout=15_000)
-            cells = page.locator("#results td").all_inner_texts()
-            assert "Director Policy & Advocacy" in cells
-            evil = '<img src=x onerror="window.pwned=1">'
-            page.fill("#query", f"SELECT ?x WHERE {{ BIND('{evil}' AS ?x) }}")
-            page.click("#run")
-            page.wait_for_selector("#results td", timeout=15_000)
-            assert page.locator("#results td").first.inner_text() == evil
-            assert page.locator("#results img").count() == 0
-            assert page.evaluate("window.pwned") is None
-            page.fill("#query", "DROP ALL")
-            page.click("#run")
-            page.wait_for_selector("#error:not([hidden])", timeout=15_000)
-            assert "403" in page.locator("#error").inner_text()
-        finally:
-            browser.close()
+    with offline_chromium(allow_loopback=True) as browser:
+        page = browser.new_page()
+        page.on("request", lambda r: fetched.append(r.url))
+        page.goto(server.url + "/")
+        page.get_by_role("button", name="People of an organization").click()
+        page.wait_for_selector("#results td:has-text('Sevim Saadat')", timeout=15_000)
+        cells = page.locator("#results td").all_inner_texts()
+        assert "Director Policy & Advocacy" in cells
+        evil = '<img src=x onerror="window.pwned=1">'
+        page.fill("#query", f"SELECT ?x WHERE {{ BIND('{evil}' AS ?x) }}")
+        page.click("#run")
+        page.wait_for_selector("#results td", timeout=15_000)
+        assert page.locator("#results td").first.inner_text() == evil
+        assert page.locator("#results img").count() == 0
+        assert page.evaluate("window.pwned") is None
+        page.fill("#query", "DROP ALL")
+        page.click("#run")
+        page.wait_for_selector("#error:not([hidden])", timeout=15_000)
+        assert "403" in page.locator("#error").inner_text()
     assert fetched and all(url.startswith(server.url) for url in fetched), fetched
 
 

@@ -5,7 +5,6 @@ One browser for the whole module. Skips where Chromium is missing, fails there w
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,12 +12,9 @@ import pytest
 from kg import network
 from kg.viz import render
 
-from .conftest import ROOT, kg, require
+from .conftest import ROOT, kg, offline_chromium
 from .test_viz import HOSTILE, HOSTILE_ALIAS, hostile_data
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--host-resolver-rules=MAP * ~NOTFOUND"]  # fmt: skip
 ARTIFACTS = ROOT / "test-artifacts"
 COLLINS = "https://kg.example.org/id/person/john-collins"
 ROUNDTABLE = "https://kg.example.org/id/event/toc-day-lahore-2024"
@@ -26,12 +22,8 @@ ROUNDTABLE = "https://kg.example.org/id/event/toc-day-lahore-2024"
 
 @pytest.fixture(scope="module")
 def browser():
-    require(shutil.which("chromium") is not None, "Chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with offline_chromium() as browser:
         yield browser
-        browser.close()
 
 
 class Opened:
