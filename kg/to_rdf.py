@@ -325,10 +325,12 @@ class _Emitter:
             (SCHEMA.duration, lit(event.duration, XSD.duration) if event.duration else None),
             (SCHEMA.location, place), (KG.city, lit(event.city) if event.city else None),
             (KG.country, lit(event.country) if event.country else None),
-            (SCHEMA.superEvent, self.event(event.part_of) if event.part_of else None),
             (vocab.DCTERMS.source, self.iri("source", report.source.id)),
             (KG.sensitivity, N(vocab.LEVEL[self.level_of(e)])),
         ])  # fmt: skip
+        if event.part_of:  # at the higher level of the two events: a public event must not name a restricted one
+            parent = self.event(event.part_of)
+            self.add_all(graph_for(e, parent), e, [(SCHEMA.superEvent, parent)])
         if place:
             self.add_all(g, place, [(RDF.type, N(SCHEMA.Place)), (SCHEMA.name, lit(event.venue)),
                                     (RDFS.label, lit(event.venue)),

@@ -18,6 +18,7 @@ from xml.etree.ElementTree import SubElement
 
 import networkx as nx
 
+from ..spreadsheet import safe_cell
 from .measure import METRICS
 
 FORMATS = ("csv", "json", "graphml", "gexf")
@@ -42,7 +43,7 @@ def rows(graph: nx.Graph, metrics) -> list[dict]:
 def _cell(value) -> str:
     if value is None:
         return ""
-    return repr(value) if isinstance(value, float) else str(value)
+    return repr(value) if isinstance(value, float) else safe_cell(str(value))
 
 
 def to_csv(graph: nx.Graph, metrics, figures: dict | None = None) -> bytes:
