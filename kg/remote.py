@@ -35,7 +35,6 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 
-import click
 import pyoxigraph as ox
 import rdflib
 import requests
@@ -117,7 +116,7 @@ def _fix_ox(term):
     return term
 
 
-class RemoteError(click.ClickException):
+class RemoteError(Exception):
     """The server could not be reached or refused a request; the message says what to do."""
 
 

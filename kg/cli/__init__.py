@@ -8,6 +8,7 @@ import click
 
 from ..project import BuildBusy
 from ..records import RecordsInvalid
+from ..remote import RemoteError
 
 
 class KgGroup(click.Group):
@@ -24,6 +25,8 @@ class KgGroup(click.Group):
             sys.exit(1)
         except BuildBusy as exc:
             raise click.ClickException(f"{exc}. Wait for it to finish, or stop it.") from None
+        except RemoteError as exc:
+            raise click.ClickException(str(exc)) from None
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit, KeyboardInterrupt):
             raise
         except OSError as exc:
