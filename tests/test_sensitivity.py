@@ -325,7 +325,7 @@ def _serve(data: Path, build: Path, level: str = "public"):
 
 def test_sparql_endpoint_holds_nothing_of_the_person(person_case):
     if not has_module("kg.serve"):
-        pytest.skip("kg/serve.py (`kg serve`) does not exist yet")
+        pytest.skip("kg.serve (`kg serve`) does not exist yet")
     data, build = person_case["marked"]
     for level, expect_leak in (("public", False), ("restricted", True)):
         proc, url = _serve(data, build, level)

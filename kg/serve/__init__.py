@@ -1,0 +1,177 @@
+"""``kg serve``: the graph as a read-only SPARQL 1.1 Protocol endpoint, with a query page.
+
+* ``/sparql`` — GET ``?query=…``, POST ``application/x-www-form-urlencoded`` (``query=…``) or POST
+  ``application/sparql-query`` (the query as the body). Results by content negotiation (``Accept``,
+  or a ``format``/``output`` parameter as SPARQLWrapper sends): SPARQL JSON (default), XML, CSV, TSV;
+  graphs as Turtle (default), N-Triples, JSON-LD, RDF/XML.
+* ``/`` — a page to type and run a query and see a table; ``/queries.json`` — the named queries;
+  ``/status.json`` — the live store, limits, worker process ids and how many queries were stopped;
+  ``/static/…`` — the page's own script and style (nothing comes from the network).
+
+Read-only: updates, ``LOAD`` and ``SERVICE`` are refused (403) after reading the query
+(``kg.sparql.inspect``, in the worker, under the time limit); the store is opened read-only anyway.
+``default-graph-uri``/``named-graph-uri`` choose among the graphs readable at the server's level.
+Each query runs in a worker process under a time limit: pyoxigraph cannot interrupt a query in its thread, so a worker that runs
+over is killed and replaced, and the query is really stopped. Responses carry at most ``max_rows``
+rows (or triples); a cut-off response says so in the ``X-KG-Truncated`` header.
+
+The served graph follows rebuilds: each request reads ``build/store/CURRENT`` and a worker reopens the
+store when the live generation changed. The server itself builds only on start (``kg serve`` does).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from .. import sparql
+from .media import accepted, choose_format  # noqa: F401 - part of the module's interface
+from .pool import Busy, Crashed, Pool, Stopped
+from .settings import Settings
+
+STATIC = Path(__file__).parent.parent / "static"
+MAX_REQUEST_BYTES = 1_000_000  # a query longer than this is refused (413) before it is read
+
+
+def _text(status: int, message: str, **headers) -> PlainTextResponse:
+    return PlainTextResponse(message.rstrip() + "\n", status_code=status, headers=headers)
+
+
+async def _query_of(request: Request) -> tuple[str | None, dict, list[tuple[str, str]]]:
+    """The query text, the protocol parameters (last value of each) and every (name, value) pair
+    (``default-graph-uri`` and ``named-graph-uri`` repeat); raises Refused for an update."""
+    pairs = list(request.query_params.multi_items())
+    query = None
+    if request.method == "POST":
+        if int(request.headers.get("content-length") or 0) > MAX_REQUEST_BYTES:
+            raise OverflowError(f"the request is over {MAX_REQUEST_BYTES:,} bytes; send a shorter query")
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type == "application/sparql-query":
+            query = (await request.body()).decode("utf-8", "replace")
+        elif content_type == "application/sparql-update":
+            raise sparql.Refused("the graph is read-only here: SPARQL Update is refused")
+        elif content_type == "application/x-www-form-urlencoded":
+            body = (await request.body()).decode("utf-8", "replace")
+            pairs += parse_qsl(body, keep_blank_values=True)
+        else:
+            raise ValueError(f"unsupported Content-Type {content_type or '(none)'}: send application/sparql-query "
+                             "or application/x-www-form-urlencoded with query=…")  # fmt: skip
+    params = dict(pairs)
+    if "update" in params:
+        raise sparql.Refused("the graph is read-only here: SPARQL Update is refused")
+    return query if query is not None else params.get("query"), params, pairs
+
+
+def create_app(settings: Settings) -> Starlette:
+    """The Starlette application (the pool of workers starts with the app's lifespan)."""
+    from contextlib import asynccontextmanager
+
+    from ..bindings import with_values
+    from ..project import current_generation
+
+    state: dict = {}
+
+    @asynccontextmanager
+    async def lifespan(app):
+        pool = Pool(settings)
+        await pool.start()
+        state["pool"] = pool
+        try:
+            yield
+        finally:
+            pool.close()
+
+    async def endpoint(request: Request) -> Response:
+        started = time.perf_counter()
+        try:
+            query, params, pairs = await _query_of(request)
+        except sparql.Refused as exc:
+            return _text(403, str(exc))
+        except ValueError as exc:
+            return _text(415, str(exc))
+        except OverflowError as exc:
+            return _text(413, str(exc))
+        if not query or not query.strip():
+            return _text(400, "give a query: GET /sparql?query=… or POST it (form field query, or application/sparql-query). "
+                              "Open / for a page to type one.")  # fmt: skip
+        query = sparql.with_prefixes(query)  # checked in the worker: parsing is slow, and is timed there too
+        live = current_generation(settings.build_dir)
+        if live is None:
+            return _text(503, f"no graph is built in {settings.build_dir}: run `kg build`", **{"Retry-After": "5"})
+        job = {"query": query, "accept": accepted(request.headers.get("accept")),
+               "format": params.get("format") or params.get("output"), "store": str(live),
+               "default_graphs": [v for k, v in pairs if k == "default-graph-uri"],
+               "named_graphs": [v for k, v in pairs if k == "named-graph-uri"]}  # fmt: skip
+        try:
+            status, media, body, headers = await state["pool"].run(job)
+        except Stopped:
+            return _text(503, f"the query was stopped after the time limit of {settings.timeout:g} s; "
+                              "narrow it (LIMIT, more specific patterns) and try again", **{"X-KG-Stopped": "time-limit"})  # fmt: skip
+        except Crashed:
+            return _text(500, "the query's worker process died while answering; it was replaced. Try again.")
+        except Busy:
+            return _text(503, f"every query worker stayed busy for {settings.queue_timeout:g} s; try again shortly",
+                         **{"Retry-After": "1"})  # fmt: skip
+        headers = dict(headers) | {"X-KG-Seconds": f"{time.perf_counter() - started:.3f}", "Cache-Control": "no-store"}
+        return Response(body, status_code=status, media_type=media, headers=headers)
+
+    async def status(request: Request) -> Response:
+        pool = state["pool"]
+        live = current_generation(settings.build_dir)
+        return JSONResponse({"store": live.name if live else None, "level": settings.level,
+                             "timeout_seconds": settings.timeout, "max_rows": settings.max_rows,
+                             "workers": sorted(w.process.pid for w in pool.serving()), "idle_workers": pool.idle.qsize(),
+                             "spare_workers": pool.spares.qsize(),
+                             "stopped_queries": pool.stopped_queries})  # fmt: skip
+
+    async def page(request: Request) -> Response:
+        return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+
+    async def queries(request: Request) -> Response:
+        out = []
+        for q in sparql.named_queries():
+            try:
+                bound = sparql.bindings_for(q, {}, settings.base)
+                text = with_values(q.text, bound) if bound else q.text
+            except (sparql.QueryError, ValueError):
+                text = q.text
+            out.append({"name": q.name, "title": q.title, "description": q.description, "query": text,
+                        "params": [p.__dict__ for p in q.params]})  # fmt: skip
+        return JSONResponse(out)
+
+    routes = [
+        Route("/", page),
+        Route("/sparql", endpoint, methods=["GET", "POST"]),
+        Route("/queries.json", queries),
+        Route("/status.json", status),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    # any web page may read this public, read-only endpoint (as with YASGUI); nothing is writable
+    middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
+                             allow_headers=["Accept", "Content-Type"], expose_headers=["X-KG-Truncated", "X-KG-Row-Limit"])]
+    return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
+
+
+def run(settings: Settings, host: str = "127.0.0.1", port: int = 7878) -> None:
+    """Serve until interrupted."""
+    import socket
+
+    import uvicorn
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as probe:  # say so plainly, before any worker starts, when the port is taken
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+    print(f"kg serve: SPARQL endpoint http://{host}:{port}/sparql, query page http://{host}:{port}/ "
+          f"(level {settings.level}, time limit {settings.timeout:g} s, at most {settings.max_rows:,} rows, "
+          f"{settings.workers} workers); Ctrl-C stops", flush=True)  # fmt: skip
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
