@@ -429,5 +429,12 @@ def ontology_quads(ontology_dir, base: str) -> Iterator[ox.Quad]:
     graph = Minter(base).graph("ontology")
     for name in ("kg.ttl", "themes.ttl"):
         path = ontology_dir / name
+        labels: dict[str, ox.BlankNode] = {}  # the parser's labels are random: number them in file order
+
+        def stable(term):
+            if isinstance(term, ox.BlankNode):
+                return labels.setdefault(term.value, ox.BlankNode(f"{path.stem}{len(labels) + 1}"))
+            return term
+
         for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
-            yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
+            yield ox.Quad(stable(triple.subject), triple.predicate, stable(triple.object), graph)

@@ -181,6 +181,17 @@ def remove_overlaps(xy: np.ndarray, half_w: np.ndarray, half_h: np.ndarray, swee
     return xy
 
 
+def _ordered_subgraph(graph: nx.Graph, nodes: list) -> nx.Graph:
+    """The subgraph on ``nodes``, in their order. networkx's ``subgraph`` view iterates its node set,
+    whose order changes with Python's string hashing from one process to the next; the spring layouts
+    follow node order, so the page would differ between two runs on the same graph."""
+    keep = set(nodes)
+    out = nx.Graph()
+    out.add_nodes_from(nodes)
+    out.add_edges_from(sorted((a, b) for a in nodes for b in graph[a] if b in keep and a < b))
+    return out
+
+
 def positions(graph: nx.Graph, seed: int = 42, boxes: dict | None = None) -> dict:
     """Pixel coordinates for every node.
 
@@ -212,7 +223,7 @@ def positions(graph: nx.Graph, seed: int = 42, boxes: dict | None = None) -> dic
     components = sorted((sorted(c) for c in nx.connected_components(plain)), key=lambda c: (-len(c), c[0]))
     blocks = []
     for comp in components:
-        xy = _spread(_component_layout(plain.subgraph(comp), seed))
+        xy = _spread(_component_layout(_ordered_subgraph(plain, comp), seed))
         if boxes and len(comp) > 2:
             # Leave room for the labels: boxes may cover at most 1/ROOM of the component's area.
             need = ROOM * sum(4 * boxes[v][0] * boxes[v][1] for v in comp)
