@@ -5,12 +5,14 @@ Every guess carries a note starting with "REVIEW:"."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
 
 from ..export import write_atomic
 from ..records import Records
+from ..vocab import LEVELS
 from . import Extraction
 from .orgs import guess_sector
 from .resolve import Resolver
@@ -34,6 +36,22 @@ def _unique(base: str, taken: set[str]) -> str:
         candidate, n = f"{base}-{n}", n + 1
     taken.add(candidate)
     return candidate
+
+
+def readable_at(records: Records, level: str) -> tuple[Records, list[str]]:
+    """The registries as someone at ``level`` may see them, and the ids left out.
+
+    A draft is passed around, so it is made from this view alone: a person or organization recorded
+    above the level is neither linked nor copied, and no id, name or alias of theirs reaches the
+    draft, not even as a taken id. A readable organization whose parent is above the level keeps no
+    ``parent``.
+    """
+    rank = LEVELS.index(level)
+    people = {k: p for k, p in records.people.items() if LEVELS.index(p.sensitivity) <= rank}
+    orgs = {k: o for k, o in records.organizations.items() if LEVELS.index(o.sensitivity) <= rank}
+    orgs = {k: o if o.parent in (None, *orgs) else replace(o, parent=None) for k, o in orgs.items()}
+    left_out = sorted(set(records.people) - set(people)) + sorted(set(records.organizations) - set(orgs))
+    return replace(records, people=people, organizations=orgs), left_out
 
 
 def build_draft(x: Extraction, source_name: str, records: Records | None = None) -> dict[str, dict]:
