@@ -1,0 +1,50 @@
+"""`kg init`: start a project folder that kg can build at once.
+
+The folder gets ``data/`` (a made-up starter report with empty registries, or the seed records kg
+ships), a ``.gitignore`` for ``build/`` and a README of next steps. It is assembled in a hidden
+folder beside the target and renamed into place, so a failure leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from importlib import resources
+from pathlib import Path
+
+from . import config
+
+EXAMPLES = {
+    "starter": "empty registries and one made-up report to copy from",
+    "seed": "the seed records: the Lahore roundtable and the reports after it",
+}
+NOT_RECORDS = shutil.ignore_patterns("__init__.py", "__pycache__", ".*")  # what makes data/ a package
+
+
+class InitError(Exception):
+    """The folder cannot become a new project; the message says why and what to do."""
+
+
+def init_project(target: str | os.PathLike, example: str = "starter") -> Path:
+    """Write a new project into ``target`` (a new or empty folder) and return its path."""
+    target = Path(target)
+    if example not in EXAMPLES:
+        raise InitError(f"unknown example '{example}': choose one of {', '.join(EXAMPLES)}")
+    if target.exists() and not (target.is_dir() and not any(target.iterdir())):
+        raise InitError(f"{target} already exists and is not an empty folder: choose a new folder name")
+    parent = target.absolute().parent
+    if not parent.is_dir():
+        raise InitError(f"{parent} does not exist: create it first, or choose a folder inside an existing one")
+    staging = parent / f".{target.name}.kg-init-{os.getpid()}"
+    staging.mkdir()
+    try:
+        with resources.as_file(resources.files("kg") / "templates") as templates:
+            records = config.package_folder("kg.seed") if example == "seed" else templates / "starter"
+            shutil.copytree(records, staging / "data", ignore=NOT_RECORDS)
+            shutil.copyfile(templates / "gitignore", staging / ".gitignore")
+            shutil.copyfile(templates / "README.md", staging / "README.md")
+        os.replace(staging, target)  # replaces an empty folder, never a full one
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
