@@ -36,7 +36,8 @@ def package_folder(package: str) -> Path:
     """
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
-        raise ModuleNotFoundError(f"{package} is missing from this installation of kg: reinstall kg", name=package)
+        raise ModuleNotFoundError(f"{package} is missing from this installation of kg: install kg again "
+                                  "(in a checkout: pip install -e .)", name=package)
     return Path(next(iter(spec.submodule_search_locations)))
 
 

@@ -26,25 +26,43 @@ class InitError(Exception):
 
 
 def init_project(target: str | os.PathLike, example: str = "starter") -> Path:
-    """Write a new project into ``target`` (a new or empty folder) and return its path."""
-    target = Path(target)
+    """Write a new project into ``target`` (a new or empty folder) and return its absolute path."""
+    target = Path(target).absolute()
     if example not in EXAMPLES:
         raise InitError(f"unknown example '{example}': choose one of {', '.join(EXAMPLES)}")
     if target.exists() and not (target.is_dir() and not any(target.iterdir())):
         raise InitError(f"{target} already exists and is not an empty folder: choose a new folder name")
-    parent = target.absolute().parent
-    if not parent.is_dir():
-        raise InitError(f"{parent} does not exist: create it first, or choose a folder inside an existing one")
-    staging = parent / f".{target.name}.kg-init-{os.getpid()}"
+    if not target.parent.is_dir():
+        raise InitError(f"{target.parent} does not exist: create it first, or choose a folder inside an existing one")
+    fresh = not target.exists()
+    # A new folder is assembled beside its place and renamed into it in one step; an empty folder
+    # (perhaps someone's current folder, which must stay the same folder) receives the finished entries.
+    staging = target.parent / f".{target.name}.kg-init-{os.getpid()}" if fresh else target / f".kg-init-{os.getpid()}"
     staging.mkdir()
+    moved: list[Path] = []
     try:
-        with resources.as_file(resources.files("kg") / "templates") as templates:
-            records = config.package_folder("kg.seed") if example == "seed" else templates / "starter"
-            shutil.copytree(records, staging / "data", ignore=NOT_RECORDS)
-            shutil.copyfile(templates / "gitignore", staging / ".gitignore")
-            shutil.copyfile(templates / "README.md", staging / "README.md")
-        os.replace(staging, target)  # replaces an empty folder, never a full one
+        _write(staging, example)
+        if fresh:
+            os.replace(staging, target)
+        else:
+            for entry in sorted(staging.iterdir()):
+                os.replace(entry, target / entry.name)
+                moved.append(target / entry.name)
+            staging.rmdir()
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        for path in moved:
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
         raise
     return target
+
+
+def _write(folder: Path, example: str) -> None:
+    with resources.as_file(resources.files("kg") / "templates") as templates:
+        records = config.package_folder("kg.seed") if example == "seed" else templates / "starter"
+        shutil.copytree(records, folder / "data", ignore=NOT_RECORDS)
+        shutil.copyfile(templates / "gitignore", folder / ".gitignore")
+        shutil.copyfile(templates / "README.md", folder / "README.md")

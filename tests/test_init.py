@@ -94,3 +94,22 @@ def test_the_ontology_is_package_data_not_a_checkout_path(monkeypatch):
     assert {"kg.ttl", "shapes.ttl", "themes.ttl"} <= {p.name for p in config.ontology_dir().iterdir()}
     monkeypatch.setenv("KG_ONTOLOGY", "/elsewhere")
     assert str(config.ontology_dir()) == "/elsewhere"
+
+
+def test_the_current_folder_when_empty_stays_the_same_folder(tmp_path, monkeypatch):
+    here = tmp_path / "here"
+    here.mkdir()
+    inode = here.stat().st_ino
+    monkeypatch.chdir(here)
+    result = kg("init", ".")
+    assert result.exit_code == 0, result.output
+    assert here.stat().st_ino == inode and "cd " not in result.output
+    assert sorted(p.name for p in here.iterdir()) == [".gitignore", "README.md", "data"]
+
+
+def test_a_failure_halfway_into_an_empty_folder_leaves_it_empty(tmp_path, monkeypatch):
+    (tmp_path / "empty").mkdir()
+    monkeypatch.setattr(init.shutil, "copyfile", lambda *a, **k: (_ for _ in ()).throw(OSError(28, "No space left")))
+    with pytest.raises(OSError):
+        init.init_project(tmp_path / "empty")
+    assert list((tmp_path / "empty").iterdir()) == []

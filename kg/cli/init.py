@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import click
@@ -24,11 +25,12 @@ def init_cmd(directory, example):
       kg init lahore --example seed
     """
     try:
-        path = init_project(directory, example)
+        init_project(directory, example)
     except InitError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Started a kg project in {path} ({example} example). Next:")
-    click.echo(f"  cd {path}")
+    click.echo(f"Started a kg project in {directory} ({example} example). Next:")
+    if directory.absolute() != Path.cwd():
+        click.echo(f"  cd {shlex.quote(str(directory))}")
     click.echo("  kg validate     check the records in data/")
     click.echo("  kg run          build the graph, write the metrics and the page into build/outputs/")
     click.echo("  README.md says how to add your own records.")
