@@ -1,8 +1,8 @@
 """`kg init`: start a project folder that kg can build at once.
 
 The folder gets ``data/`` (a made-up starter report with empty registries, or the seed records kg
-ships), a ``.gitignore`` for ``build/`` and a README of next steps. It is assembled in a hidden
-folder beside the target and renamed into place, so a failure leaves nothing half-written.
+ships), a ``.gitignore`` for ``build/`` and a README of next steps. Everything is written into a
+hidden folder first and renamed into place, so a failure leaves nothing half-written.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ EXAMPLES = {
     "starter": "empty registries and one made-up report to copy from",
     "seed": "the seed records: the Lahore roundtable and the reports after it",
 }
-NOT_RECORDS = shutil.ignore_patterns("__init__.py", "__pycache__", ".*")  # what makes data/ a package
+NOT_RECORDS = shutil.ignore_patterns("__init__.py", "__pycache__", ".*")  # data/ as the package kg.seed; dotfiles
 
 
 class InitError(Exception):
