@@ -82,7 +82,8 @@ def _shipped(path: Path) -> bool:
 def test_the_installed_wheel_is_what_runs(venv, tmp_path):
     probe = "import kg, kg.config; print(kg.__file__); print(kg.config.ontology_dir()); print(kg.__version__)"
     kg_file, ontology, installed_version = run([venv / "bin" / "python", "-c", probe], cwd=tmp_path).stdout.split()
-    assert Path(kg_file).is_relative_to(venv) and Path(ontology).is_relative_to(venv)
+    assert Path(kg_file).is_relative_to(venv) and Path(ontology) == Path(kg_file).parent / "ontology"
+    assert {"kg.ttl", "shapes.ttl", "themes.ttl"} <= {p.name for p in Path(ontology).iterdir()}
     assert not Path(kg_file).is_relative_to(ROOT)
     assert installed_version == VERSION
     shown = run([venv / "bin" / "python", "-m", "kg", "--version"], cwd=tmp_path).stdout.strip()
