@@ -6,12 +6,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test bench system-deps clean help
+.PHONY: run test bench dist system-deps clean help
 
 help:
 	@echo "make run    build the graph from data/, write metrics and the visualization, print where"
 	@echo "make test   run the whole test suite"
 	@echo "make bench  run the benchmarks (store, queries, metrics at 1,000 and 10,000 events; the 2,000-node page)"
+	@echo "make dist   build the sdist and the wheel into dist/ (pipx install dist/kg-*.whl)"
 	@echo "make system-deps  install Chromium and Virtuoso with apt-get (root) for the browser and server tests"
 
 $(STAMP): pyproject.toml
@@ -30,6 +31,9 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_viz.py
+
+dist: $(STAMP)
+	$(BIN)/python -m build --outdir dist .
 
 system-deps:
 	bash scripts/install-system-deps.sh

@@ -11,9 +11,15 @@ Main entry points (the public API the notebooks use):
 - ``kg.network.project(store, name)`` → a networkx graph of a declared projection.
 """
 
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _version
+
 from .project import build, open_store
 from .records import load_records
 from .validate import validate
 
-__version__ = "0.1.0"
+try:
+    __version__ = _version("kg")  # set once, in pyproject.toml
+except PackageNotFoundError:  # a checkout on sys.path that was never installed
+    __version__ = "0+unknown"
 __all__ = ["build", "open_store", "load_records", "validate", "__version__"]

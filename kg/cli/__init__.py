@@ -38,14 +38,27 @@ class KgGroup(click.Group):
             ) from (exc if __import__("os").environ.get("KG_DEBUG") else None)
 
 
+def _print_version(ctx, _param, value):
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib.metadata import version
+
+    from .. import __version__
+
+    click.echo(f"kg {__version__} (pyoxigraph {version('pyoxigraph')}, rdflib {version('rdflib')})")
+    ctx.exit()
+
+
 @click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(package_name="kg", prog_name="kg")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show kg's version, with pyoxigraph's and rdflib's, and exit.")
 def main():
     """kg — a knowledge graph of the people, organizations, events and themes of the fight against
     transnational organized crime.
 
     \b
     Start with:
+      kg init DIR          start a project folder (data/ with an example); then cd DIR
       kg validate          check the records in data/
       kg build             build the graph (every command does this when data/ changed)
       kg run               build, then write the metrics and the visualization
@@ -55,6 +68,7 @@ def main():
 
 # Command modules register themselves on `main` when imported.
 from . import core  # noqa: E402,F401
+from . import init  # noqa: E402,F401
 from . import run  # noqa: E402,F401
 from . import synth  # noqa: E402,F401
 from . import extract  # noqa: E402,F401
