@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from .event import LIST_ROLES, EventFacts, read_event, role_of
 from .mentions import find_mentions
 from .orgs import DEFINITION, ORG_HEADS, WELL_KNOWN, Org, OrgTable, has_head, is_acronym, long_form, org_names, sub_units
+from ..records import name_key
 from .people import Person, group_people
 from .text import Report, ReportError, prepare, read_report
 from .themes import find_themes, theme_counts
@@ -95,10 +96,15 @@ def extract(text: str) -> Extraction:
     venue = facts.venue.value if facts.venue else ""
     person_names = "\n".join(p.name.casefold() for p in people)
     for s in main:
+        units = sub_units(s.text)  # "the Department of Sociology of X University", "IOM's ... Unit"
+        joined = [(name_key(u) + " of ", name_key(f"{p} {u}")) for u, p in units]
         for name, _ in org_names(s.text):
+            key = name_key(name)
+            if any(key.startswith(a) or key == b for a, b in joined):
+                continue  # a unit and its organization read as one name: both are added below
             if name not in venue and name.casefold() not in person_names:
                 orgs.add(name, quote=s.text, how="an organization's name in the text")
-        for unit, parent in sub_units(s.text):  # "the Department of Sociology of X University", "IOM's ... Unit"
+        for unit, parent in units:
             if unit.casefold() not in person_names:
                 orgs.add(unit, quote=s.text, how="a unit of another organization").parent = orgs.add(parent, quote=s.text).key
     x.lists = _org_lists(main, orgs)
@@ -212,7 +218,7 @@ def _participations(x: Extraction) -> None:
                 continue
             role, heading = role_of(report, m.sentence, m.start)
             if heading == "?":
-                if roles or m.short:
+                if roles or (m.short and len(person.name.split()) > 1):  # a surname alone, outside the report
                     continue
                 heading = None
             if role in roles:

@@ -97,6 +97,12 @@ def build_draft(x: Extraction, source_name: str, records: Records | None = None)
             notes.append("REVIEW: only the acronym appears in the text; write the full name.")
         entry["note"] = " ".join(notes)
         orgs_out.append(entry)
+    new_orgs = {e["id"]: e for e in orgs_out if "REVIEW: sector guessed" in e.get("note", "")}
+    for o in x.orgs.orgs:  # a unit of another organization ("IOM's ... Unit"): its parent, for review
+        entry = new_orgs.get(org_ids[o.key])
+        if entry is not None and o.parent and org_ids.get(o.parent) not in (None, entry["id"]):
+            entry["parent"] = org_ids[o.parent]
+            entry["note"] += " REVIEW: read as a unit of its parent from the way the text names it."
     source_id = slug(Path(source_name).stem, 10)
     if source_id in ("registry", "ontology", "metrics"):
         source_id += "-report"

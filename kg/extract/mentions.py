@@ -42,7 +42,7 @@ senator governor mayor dean fellow specialist expert survivor spokesperson spoke
 general registrar trustee patron convener convenor leader ambassador envoy attaché attache counsel
 lead moderator facilitator trainer investigator magistrate legislator parliamentarian lawmaker educationist
 activist scholar academic economist diplomat criminologist sociologist psychologist official officials
-addl ig dig aig dg adg ssp sp dsp dpo sho
+addl ig dig aig dg adg ssp sp dsp dpo sho rector pro-rector chancellor vice-chancellor provost warden
 """.split())  # fmt: skip
 MODIFIERS = frozenset("""
 assistant associate adjunct visiting emeritus
@@ -77,7 +77,7 @@ while whereas when where as who which that and but or then also was were is are 
 said says told added he she they it this these those their his her its our we i you an a the
 """.split())  # fmt: skip
 NAME_TOKEN = rf"[{UPPER}][{LOWER}]+(?:[-'’][{UPPER}{LOWER}][{LOWER}]+)*"
-NAME_RUN = re.compile(rf"{NAME_TOKEN}(?:\s+{NAME_TOKEN}){{0,4}}")
+NAME_RUN = re.compile(rf"{NAME_TOKEN}(?:\s+{NAME_TOKEN}){{0,9}}")  # titles may run into the name
 RANK_RE = re.compile(RANK)
 CHAIN_PART = re.compile(rf"(?:{RANK}|{HONORIFIC})(?=\s|$)")
 CHAIN = re.compile(rf"\b((?:(?:{RANK}|{HONORIFIC})\s+)+)({NAME_TOKEN}(?:\s+{NAME_TOKEN}){{0,4}})")
@@ -211,7 +211,7 @@ def _ends_title(before: str, part: str) -> bool:
         return False  # "Major General": a rank of its own
     first = part.rstrip(".")
     return (prev in TITLE_WORDS or prev in MODIFIERS) and not before.rstrip().endswith(",") and \
-        first in ("General", "Professor", "Ambassador", "Commander", "Captain", "Major", "Lieutenant", "Justice", "Senator")
+        first in ("General", "Professor", "Ambassador", "Justice", "Senator")
 
 
 def _delegation(sentence: str, mentions: list[Mention]) -> None:
@@ -330,10 +330,10 @@ def _title_phrase(text: str) -> bool:
         return False  # "Mr. Sarmad Saeed": another person
     # lowercase words that describe the post may open it: "international law enforcement advisor", "team Lead"
     lead = 0
-    while lead < min(len(words), 4) and re.fullmatch(r"[a-z][a-z\-]*", words[lead]) and words[lead] not in CONNECTORS \
-            and words[lead] not in TITLE_WORDS and words[lead] not in MODIFIERS and words[lead] not in NOT_DESCRIPTORS:
+    while lead < min(len(words), 5) and re.fullmatch(r"[a-z][a-z\-]*", words[lead]) and words[lead] not in CONNECTORS \
+            and words[lead] not in TITLE_WORDS and words[lead] not in NOT_DESCRIPTORS:
         lead += 1
-    if lead and (lead > 3 or lead == len(words) or words[lead].strip(".,").casefold() not in TITLE_WORDS):
+    if lead and (lead > 4 or lead == len(words) or words[lead].strip(".,").casefold() not in TITLE_WORDS):
         return False
     for w in words[lead:]:
         bare = w.strip("().,'’").removesuffix("'s").removesuffix("’s")

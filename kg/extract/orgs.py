@@ -150,8 +150,7 @@ def _org_from_words(words: list[str]) -> str | None:
     return text if head in ORG_HEADS or inner_head or re.search(r"[a-z]Aid$", text) else None
 
 
-UNIT_OF = re.compile(r"((?:[A-Z][\w’'\-]*\s+)*?(?:[A-Z][\w\-]*)(?:\s+(?:of|for|on|and|&)\s+[A-Z][\w\-]*)*)\s+of\s+(?:the\s+)?"
-                     r"((?:[A-Z][\w\-]*)(?:\s+(?:[A-Z][\w\-]*|of|for|on|and|against|&))*)")
+RUN = re.compile(r"(?:(?:[A-Z][\w'’&.\-]*|of|for|on|and|against|the|in|&)\s+)*[A-Z][\w'’&.\-]*")
 POSSESSIVE_UNIT = re.compile(r"\b([A-Z][A-Za-z0-9\-]+)['’]s\s+((?:[A-Z][\w\-]*)(?:\s+(?:[A-Z][\w\-]*|of|for|on|and|&))*)")
 
 
@@ -159,21 +158,37 @@ def sub_units(sentence: str) -> list[tuple[str, str]]:
     """(unit, parent) pairs: "the Department of Sociology of International Islamic University Islamabad",
     "the Human Trafficking Unit of the United Nations Office ...", "IOM’s Immigration and Protection Unit"."""
     out = []
-    for m in UNIT_OF.finditer(sentence):
-        unit, parent = _trim(m.group(1)), _trim(m.group(2)).strip()
-        parent = re.sub(r"\s+(?:in|on|and|of|for|&)$", "", parent)
-        unit_words = [w for w in unit.split() if w not in ("The", "the")]
-        while unit_words and unit_words[0].casefold() in PEOPLE_WORDS | CONNECTORS:
-            unit_words.pop(0)
-        unit = " ".join(unit_words)
-        if len(unit.split()) >= 2 and has_head(unit) and has_head(parent) and len(parent.split()) >= 2 \
-                and not any(w.casefold() in PEOPLE_WORDS for w in unit.split()):
-            out.append((unit, parent))
+    for run in RUN.finditer(sentence):
+        words = run.group(0).split()
+        for i, w in enumerate(words):  # each "of" of the run, the first that parts two organizations
+            if w != "of":
+                continue
+            unit, parent = list(words[:i]), list(words[i + 1 :])
+            while unit and (unit[0].casefold() in PEOPLE_WORDS or unit[0].casefold() in CONNECTORS):
+                unit.pop(0)  # "Head of the Human Trafficking Unit of ..."
+            while parent and parent[0].casefold() in CONNECTORS:
+                parent.pop(0)
+            while parent and parent[-1].casefold() in CONNECTORS:
+                parent.pop()
+            u, p = _up_to_head(" ".join(unit)), " ".join(parent)
+            if len(u.split()) >= 2 and has_head(u) and len(parent) >= 2 and has_head(p) \
+                    and not any(x.casefold() in PEOPLE_WORDS for x in u.split()):
+                out.append((u, p))
+                break
     for m in POSSESSIVE_UNIT.finditer(sentence):
-        parent, unit = m.group(1), re.sub(r"\s+(?:and|of|for|on|&)$", "", m.group(2))
+        parent, unit = m.group(1), _up_to_head(m.group(2))
         if (is_acronym(parent) or has_head(parent)) and has_head(unit) and len(unit.split()) >= 2:
             out.append((unit, parent))
     return out
+
+
+def _up_to_head(name: str) -> str:
+    """A unit's name ends at its last organization word: "Protection Unit Eugene Park" -> "Protection Unit"."""
+    words = name.split()
+    last = max((i for i, w in enumerate(words) if w.casefold() in ORG_HEADS), default=len(words) - 1)
+    if last + 1 < len(words) and words[last + 1].casefold() in CONNECTORS:
+        return name  # "Department of Sociology": the name goes on after its organization word
+    return " ".join(words[: last + 1])
 
 
 @dataclass(eq=False)
