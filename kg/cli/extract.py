@@ -56,12 +56,17 @@ def extract_cmd(report, out, data_dir, gold):
 
     records = load_records(data_dir) if data_dir else None
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", report.name).strip("-.") or "report.txt"
-    documents = build_draft(x, name, records)
+    decisions: list[str] = []
+    documents = build_draft(x, name, records, decisions)
     write_draft(out, documents, text.encode("utf-8"), name)
     reviews = sum(str(d).count("REVIEW:") for d in documents.values())
     click.echo(f"Draft written to {out} in {time.perf_counter() - started:.2f} s: {len(x.people)} people, "
                f"{len(x.orgs.orgs)} organizations, {len(x.participations)} participations, "
                f"{reviews} guesses marked REVIEW.")  # fmt: skip
+    if decisions:
+        click.echo("Linking to the people in " + str(data_dir) + ":")
+        for line in decisions:
+            click.echo(f"  {line}")
     if not x.people:
         click.echo("No people were found in the report; the draft holds the event and its organizations only.")
     if x.report.repeated:
