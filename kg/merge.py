@@ -219,6 +219,7 @@ def _copy_reports(plan: MergePlan, draft: Path, into: Path, records) -> None:
     problems = []
     events = {ev.id for r in records.reports for ev in r.events}
     sources = {r.source.id for r in records.reports}
+    used = {r.source.file: r.path for r in records.reports}  # sources/<file> -> the report on record
     for path in sorted((draft / "reports").glob("*.yaml")):
         rel = f"reports/{path.name}"
         doc = load(path)
@@ -245,6 +246,8 @@ def _copy_reports(plan: MergePlan, draft: Path, into: Path, records) -> None:
             if (into / rel).read_bytes() != data:
                 problems.append(f"{path}:0: {into / rel} exists with other content; rename the draft's source file "
                                 "and its `file:` in the report")  # fmt: skip
+            elif rel in used:  # the same report again, under another id: it would be a second copy of its event
+                problems.append(f"{path}:0: {into / rel} is already the source of {used[rel]}; this report is on record")
             continue
         plan.old[rel] = None
         plan.files[rel] = data
