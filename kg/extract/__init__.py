@@ -97,11 +97,7 @@ def extract(text: str) -> Extraction:
     person_names = "\n".join(p.name.casefold() for p in people)
     for s in main:
         units = sub_units(s.text)  # "the Department of Sociology of X University", "IOM's ... Unit"
-        joined = [(name_key(u) + " of ", name_key(f"{p} {u}")) for u, p in units]
-        for name, _ in org_names(s.text):
-            key = name_key(name)
-            if any(key.startswith(a) or key == b for a, b in joined):
-                continue  # a unit and its organization read as one name: both are added below
+        for name, _ in _names_apart_from_units(s.text, units):
             if name not in venue and name.casefold() not in person_names:
                 orgs.add(name, quote=s.text, how="an organization's name in the text")
         for unit, parent in units:
@@ -150,11 +146,18 @@ def _named_before(head: str, orgs: OrgTable, sentences) -> Org | None:
     return fits[0] if len(fits) == 1 else None
 
 
+def _names_apart_from_units(text: str, units) -> list[tuple[str, int]]:
+    """org_names without the names that join a unit and its organization ("Department of Sociology of X
+    University"): the two are added one by one."""
+    joined = [(name_key(u) + " of ", name_key(f"{p} {u}")) for u, p in units]
+    return [(n, at) for n, at in org_names(text) if not any(name_key(n).startswith(a) or name_key(n) == b for a, b in joined)]
+
+
 def _orgs_in(text: str, orgs: OrgTable) -> list[Org]:
     """Organizations named in a piece of text, in order: known names and acronyms, new names, and
     acronyms used alone ("the UNODC")."""
     found: dict[str, tuple[int, Org]] = {}
-    for name, at in org_names(text):
+    for name, at in _names_apart_from_units(text, sub_units(text)):
         org = orgs.add(name, quote="", how="named in a list of organizers, partners or funders")
         found.setdefault(org.key, (at, org))
     for org in list(orgs.orgs):
