@@ -150,10 +150,12 @@ def _merge_registry(plan: MergePlan, draft: Path, into: Path, filename: str, key
                     extra.insert(0, entry["name"])
                 if extra:
                     seq = known.get(field_name)
-                    if seq is None:
-                        seq = CommentedSeq()
+                    if seq is None:  # a new key goes after the name (as the registries write it), so the
+                        seq = CommentedSeq()  # blank line and comments after the entry's last key stay there
                         seq.fa.set_flow_style()
-                        known[field_name] = seq
+                        keys = list(known.keys())
+                        known.insert(max(keys.index(k) for k in ("name", "honorific", "acronyms") if k in keys) + 1,
+                                     field_name, seq)
                     for v in extra:
                         seq.append(v)
                     changed = True

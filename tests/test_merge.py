@@ -80,6 +80,25 @@ def test_a_new_alias_joins_the_existing_entry(tmp_path, data):
     assert text.startswith("# the people of the mini records: keep this comment\n")
 
 
+def test_a_first_alias_goes_after_the_name_and_the_layout_stays(tmp_path):
+    data = mini_data(tmp_path / "records", people="""\
+        people:
+          # first group
+          - id: asha-khan
+            name: Asha Khan
+            honorific: Ms.
+            note: Director of Example Org.
+
+          - id: omar-ali
+            name: Omar Ali
+        """)
+    draft = reviewed_draft(tmp_path, data, REPORT.replace("opened the seminar.", "opened the seminar. Ms. Asha Noor Khan thanked everyone."))
+    assert kg("merge", draft, "--into", data).exit_code == 0
+    text = (data / "people.yaml").read_text()
+    assert ("  - id: asha-khan\n    name: Asha Khan\n    honorific: Ms.\n    aliases: [Asha Noor Khan]\n"
+            "    note: Director of Example Org.\n\n  - id: omar-ali\n") in text
+
+
 def test_refuses_while_review_notes_remain_listing_file_and_line(tmp_path, data):
     report = tmp_path / "seminar.txt"
     report.write_text(REPORT)

@@ -7,6 +7,7 @@ in data/ must be refused (merging them again would copy their events)."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,28 @@ def review_by_gold(draft: Path, gold: Path) -> None:
         path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100_000))
 
 
+def without_new_reports(data: Path) -> None:
+    """data/ as it was before the five new reports joined it (issue 17 item 6): their report and source
+    files removed, and the registry entries only they name (the others, and their parents, stay)."""
+    for path in list((data / "reports").glob("*.yaml")):
+        source = yaml.safe_load(path.read_text())["source"]["file"]
+        if Path(source).stem not in ON_RECORD and Path(source).stem in {r.stem for r in REPORTS}:
+            path.unlink()
+            (data / source).unlink()
+    text = "\n".join(p.read_text() for p in (data / "reports").glob("*.yaml"))
+    for filename, key in (("people.yaml", "people"), ("organizations.yaml", "organizations")):
+        doc = yaml.safe_load((data / filename).read_text())
+        named = {e["id"] for e in doc[key] if re.search(rf"(?<![\w-]){re.escape(e['id'])}(?![\w-])", text)}
+        while True:  # the parents of what stays
+            parents = {e["parent"] for e in doc[key] if e["id"] in named and e.get("parent")} - named
+            if not parents:
+                break
+            named |= parents
+        if len(named) < len(doc[key]):
+            doc[key] = [e for e in doc[key] if e["id"] in named]
+            (data / filename).write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100_000))
+
+
 def entries(data: Path, filename: str, key: str) -> list[dict]:
     return yaml.safe_load((data / filename).read_text())[key]
 
@@ -67,6 +90,8 @@ def entries(data: Path, filename: str, key: str) -> list[dict]:
 def test_every_shared_report_through_extract_review_merge_validate_build(tmp_path):
     assert len(REPORTS) == 8, f"expected the 8 shared reports in {SHARED}"
     data = copy_data(tmp_path)
+    without_new_reports(data)
+    assert kg("validate", "--data", data, "--no-shacl").exit_code == 0
     original = {f: (data / f).read_bytes() for f in ("people.yaml", "organizations.yaml")}
     original_files = {str(p.relative_to(data)): p.read_bytes() for p in data.rglob("*") if p.is_file()}
     events_before = sum(len(r.events) for r in load_records(data).reports)
