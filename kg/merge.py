@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import io
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -60,12 +61,19 @@ class MergePlan:
         return "".join(out)
 
 
-def _yaml() -> YAML:
-    y = YAML()  # round-trip mode: comments, order and quotes kept
+def _yaml(dash: int = 2) -> YAML:
+    """Round-trip mode (comments, order and quotes kept), lists indented as the file indents them:
+    ``dash`` spaces before each item's "-" (2 in data/, 0 in a file written by PyYAML)."""
+    y = YAML()
     y.preserve_quotes = True
     y.width = 4096
-    y.indent(mapping=2, sequence=4, offset=2)
+    y.indent(mapping=2, sequence=dash + 2, offset=dash)
     return y
+
+
+def _dash(text: str) -> int:
+    found = re.search(r"(?m)^( *)- ", text)
+    return len(found.group(1)) if found else 2
 
 
 def review_notes(draft: Path) -> list[str]:
@@ -123,7 +131,7 @@ def _merge_registry(plan: MergePlan, draft: Path, into: Path, filename: str, key
                     label: str) -> None:
     kind = key[:-1] if key == "organizations" else "person"
     text = (into / filename).read_text(encoding="utf-8")
-    y = _yaml()
+    y = _yaml(_dash(text))
     doc = y.load(text)
     existing = {str(e["id"]): e for e in doc[key]}
     names = {}  # folded name or alias -> id, for "already on record under another id"
@@ -181,19 +189,19 @@ def _merge_registry(plan: MergePlan, draft: Path, into: Path, filename: str, key
         y.dump(doc, out)
         text = out.getvalue()
     if new_entries:
-        text = text.rstrip("\n") + "\n\n" + _entries_text(new_entries, label) + "\n"
+        text = text.rstrip("\n") + "\n\n" + _entries_text(new_entries, label, _dash(text)) + "\n"
     if changed or new_entries:
         plan.old[filename] = (into / filename).read_bytes()
         plan.files[filename] = text.encode("utf-8")
 
 
-def _entries_text(entries: list[dict], label: str) -> str:
-    y = _yaml()
-    blocks = [f"  # --- {label} (added by `kg merge`) ---"]
+def _entries_text(entries: list[dict], label: str, dash: int) -> str:
+    y = _yaml(dash)
+    blocks = [" " * dash + f"# --- {label} (added by `kg merge`) ---"]
     for entry in entries:
         out = io.StringIO()
         y.dump([_plain(entry)], out)
-        blocks.append(out.getvalue().rstrip("\n"))  # "  - id: ...", as the registries indent their lists
+        blocks.append(out.getvalue().rstrip("\n"))  # "  - id: ...", as the registry indents its list
     return "\n".join(blocks[:1]) + "\n" + "\n\n".join(blocks[1:])
 
 
