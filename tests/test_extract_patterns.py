@@ -118,3 +118,10 @@ def test_split_keeps_the_title_and_finds_the_organization():
     assert split_title_org("European Union (EU) Ambassador to Chad") == ("Ambassador to Chad", "European Union (EU)")
     assert split_title_org("Regional Representative of UNODC ROPAN") == ("Regional Representative", "UNODC ROPAN")
     assert split_title_org("Programme Manager of IOM’s Border Unit") == ("Programme Manager", "IOM’s Border Unit")
+
+
+def test_a_date_opening_the_report_is_its_date_and_the_event_has_its_own():
+    x = extract("Workshop news\n\n14th June 2025: The Audit Board has held a workshop for investigators. "
+                "The workshop ran from June 9th to 13th at the Hill Park Campus.")
+    assert x.event.published == "2025-06-14"
+    assert (x.event.start_date.value, x.event.end_date.value) == ("2025-06-09", "2025-06-13")
