@@ -91,10 +91,10 @@ def test_cli_top_table_and_csv(seed_build):
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert len(lines) == 4 and "Centre for Human Rights" in lines[1]
-    assert "31 nodes, 136 edges" in result.stderr
+    assert "50 nodes, 168 edges" in result.stderr  # nine events since issue 17 (31 nodes, 136 edges with four)
     result = kg("metrics", "--data", DATA, "--build-dir", seed_build, "--projection", "people", "--k", "5")
     assert result.stdout.startswith("id,label,type,sector,")
-    assert "estimated from 5 of 33 sampled source nodes" in result.stderr
+    assert "estimated from 5 of 60 sampled source nodes" in result.stderr  # 33 people before issue 17
 
 
 def test_cli_refuses_an_unknown_projection(seed_build):

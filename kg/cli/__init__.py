@@ -72,6 +72,7 @@ from . import init  # noqa: E402,F401
 from . import run  # noqa: E402,F401
 from . import synth  # noqa: E402,F401
 from . import extract  # noqa: E402,F401
+from . import merge  # noqa: E402,F401
 from . import query  # noqa: E402,F401
 from . import viz  # noqa: E402,F401
 from . import metrics  # noqa: E402,F401

@@ -62,7 +62,8 @@ def extract_cmd(report, out, data_dir, level, gold):
     if data_dir:
         records, left_out = readable_at(load_records(data_dir), level)
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", report.name).strip("-.") or "report.txt"
-    documents = build_draft(x, name, records)
+    decisions: list[str] = []
+    documents = build_draft(x, name, records, decisions)
     write_draft(out, documents, text.encode("utf-8"), name)
     reviews = sum(str(d).count("REVIEW:") for d in documents.values())
     click.echo(f"Draft written to {out} in {time.perf_counter() - started:.2f} s: {len(x.people)} people, "
@@ -72,6 +73,10 @@ def extract_cmd(report, out, data_dir, level, gold):
         click.echo(f"Left out of the draft: {len(left_out)} registry entr{'y' if len(left_out) == 1 else 'ies'} above the "
                    f"{level} level ({', '.join(left_out)}); nothing of theirs was linked or copied. Check the draft's "
                    f"new people against them before it joins {data_dir}, or draft with --level to link them.")  # fmt: skip
+    if decisions:
+        click.echo("Linking to the people in " + str(data_dir) + ":")
+        for line in decisions:
+            click.echo(f"  {line}")
     if not x.people:
         click.echo("No people were found in the report; the draft holds the event and its organizations only.")
     if x.report.repeated:

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from .event import LIST_ROLES, EventFacts, read_event, role_of
 from .mentions import find_mentions
-from .orgs import DEFINITION, WELL_KNOWN, Org, OrgTable, has_head, is_acronym, long_form, org_names
+from .orgs import DEFINITION, ORG_HEADS, WELL_KNOWN, Org, OrgTable, has_head, is_acronym, long_form, org_names, sub_units
+from ..records import name_key
 from .people import Person, group_people
 from .text import Report, ReportError, prepare, read_report
 from .themes import find_themes, theme_counts
@@ -89,17 +90,19 @@ def extract(text: str) -> Extraction:
     for person in people:
         m = person.first_titled
         if m and m.org:
-            org_text = re.sub(r"^the\s+", "", m.org.strip())
-            defined = re.match(r"^(.+?)\s*\(([A-Z][\w\-]*)\)$", org_text)  # "Financial Monitoring Unit (FMU)"
-            name, acronym = (defined.group(1), defined.group(2)) if defined else (org_text, org_text if is_acronym(org_text) else None)
-            org = orgs.add(name, acronym, report.sentences[m.sentence].text, "named as a person's organization")
-            x.affiliations.append(Affiliation(person, org, m.title, report.sentences[m.sentence].text))
+            org = _affiliation_org(m.org, orgs, report.sentences[: m.sentence + 1])
+            if org is not None:
+                x.affiliations.append(Affiliation(person, org, m.title, report.sentences[m.sentence].text))
     venue = facts.venue.value if facts.venue else ""
     person_names = "\n".join(p.name.casefold() for p in people)
     for s in main:
-        for name, _ in org_names(s.text):
+        units = sub_units(s.text)  # "the Department of Sociology of X University", "IOM's ... Unit"
+        for name, _ in _names_apart_from_units(s.text, units):
             if name not in venue and name.casefold() not in person_names:
                 orgs.add(name, quote=s.text, how="an organization's name in the text")
+        for unit, parent in units:
+            if unit.casefold() not in person_names:
+                orgs.add(unit, quote=s.text, how="a unit of another organization").parent = orgs.add(parent, quote=s.text).key
     x.lists = _org_lists(main, orgs)
     _participations(x)
     # the event's themes: those the report returns to (twice or more), or names in its opening sentences
@@ -110,11 +113,51 @@ def extract(text: str) -> Extraction:
     return x
 
 
+def _affiliation_org(written: str, orgs: OrgTable, sentences) -> Org | None:
+    """The organization a person's title names: "Financial Monitoring Unit (FMU)", a unit of another
+    ("IOM's Immigration and Protection Unit"), or "the Commission" standing for one named before it."""
+    quote = sentences[-1].text
+    org_text = re.sub(r"^the\s+", "", written.strip())
+    if org_text.casefold() in ORG_HEADS:  # "the Commission's Director": the organization named before, if only one fits
+        return _named_before(org_text, orgs, sentences)
+    possessive = re.match(r"^(.+?)['’]s\s+(.+)$", org_text)
+    if possessive and (is_acronym(possessive.group(1)) or has_head(possessive.group(1))) and has_head(possessive.group(2)):
+        parent = orgs.add(possessive.group(1), possessive.group(1) if is_acronym(possessive.group(1)) else None, quote,
+                          "named as the organization of a person's unit")  # fmt: skip
+        unit = orgs.add(possessive.group(2), None, quote, "a unit of another organization, named in a person's title")
+        unit.parent = parent.key
+        return unit
+    defined = re.match(r"^(.+?)\s*\(([A-Z][\w\-]*)\)$", org_text)  # "Financial Monitoring Unit (FMU)"
+    name, acronym = (defined.group(1), defined.group(2)) if defined else (org_text, org_text if is_acronym(org_text) else None)
+    return orgs.add(name, acronym, quote, "named as a person's organization")
+
+
+def _named_before(head: str, orgs: OrgTable, sentences) -> Org | None:
+    """The one organization, named in the sentences so far, whose name ends in ``head`` or whose acronym's
+    last letter is the head's initial (EACC ... "the Commission"); None when none or several fit."""
+    text = " ".join(s.text for s in sentences)
+    fits = []
+    for org in orgs.orgs:
+        if not any(n in text for n in org.names()):
+            continue
+        words = org.name.split()
+        if words[-1].casefold() == head.casefold() or any(a[-1:] == head[0].upper() for a in org.acronyms if a.isupper()):
+            fits.append(org)
+    return fits[0] if len(fits) == 1 else None
+
+
+def _names_apart_from_units(text: str, units) -> list[tuple[str, int]]:
+    """org_names without the names that join a unit and its organization ("Department of Sociology of X
+    University"): the two are added one by one."""
+    joined = [(name_key(u) + " of ", name_key(f"{p} {u}")) for u, p in units]
+    return [(n, at) for n, at in org_names(text) if not any(name_key(n).startswith(a) or name_key(n) == b for a, b in joined)]
+
+
 def _orgs_in(text: str, orgs: OrgTable) -> list[Org]:
     """Organizations named in a piece of text, in order: known names and acronyms, new names, and
     acronyms used alone ("the UNODC")."""
     found: dict[str, tuple[int, Org]] = {}
-    for name, at in org_names(text):
+    for name, at in _names_apart_from_units(text, sub_units(text)):
         org = orgs.add(name, quote="", how="named in a list of organizers, partners or funders")
         found.setdefault(org.key, (at, org))
     for org in list(orgs.orgs):
@@ -178,7 +221,7 @@ def _participations(x: Extraction) -> None:
                 continue
             role, heading = role_of(report, m.sentence, m.start)
             if heading == "?":
-                if roles or m.short:
+                if roles or (m.short and len(person.name.split()) > 1):  # a surname alone, outside the report
                     continue
                 heading = None
             if role in roles:

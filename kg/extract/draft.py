@@ -54,13 +54,15 @@ def readable_at(records: Records, level: str) -> tuple[Records, list[str]]:
     return replace(records, people=people, organizations=orgs), left_out
 
 
-def build_draft(x: Extraction, source_name: str, records: Records | None = None) -> dict[str, dict]:
+def build_draft(x: Extraction, source_name: str, records: Records | None = None,
+                decisions: list[str] | None = None) -> dict[str, dict]:
     """The draft's documents, ready to write as YAML.
 
     Parameters:
         x: the extraction of one report.
         source_name: the file name the report gets under sources/ (and its source id, slugged).
         records: existing records; people and organizations found there are linked and copied.
+        decisions: when a list, one sentence per person is appended: linked to whom and why, or new and why.
 
     Returns:
         {'people.yaml': {...}, 'organizations.yaml': {...}, 'reports/<id>.yaml': {...}}
@@ -73,25 +75,6 @@ def build_draft(x: Extraction, source_name: str, records: Records | None = None)
     """
     resolver = Resolver(records) if records else None
     taken: set[str] = set(records.people) | set(records.organizations) if records else set()
-    person_ids, people_out, matched_people = {}, [], []
-    for p in x.people:
-        match = resolver.person([p.name, *p.aliases]) if resolver else None
-        if match:
-            person_ids[id(p)] = match.id
-            matched_people.append((p, match))
-            continue
-        pid = _unique(slug(p.name), taken)
-        person_ids[id(p)] = pid
-        entry = {"id": pid, "name": p.name}
-        if p.honorific:
-            entry["honorific"] = p.honorific
-        if p.aliases:
-            entry["aliases"] = sorted(set(p.aliases))
-        if p.notes:
-            entry["note"] = "; ".join(p.notes)
-        people_out.append(entry)
-    for p, match in matched_people:
-        people_out.append(_existing_person(records, match, p))
     org_ids, orgs_out, copied = {}, [], set()
     for o in x.orgs.orgs:
         match = resolver.organization(o.names()) if resolver else None
@@ -115,6 +98,39 @@ def build_draft(x: Extraction, source_name: str, records: Records | None = None)
             notes.append("REVIEW: only the acronym appears in the text; write the full name.")
         entry["note"] = " ".join(notes)
         orgs_out.append(entry)
+    new_orgs = {e["id"]: e for e in orgs_out if "REVIEW: sector guessed" in e.get("note", "")}
+    for o in x.orgs.orgs:  # a unit of another organization ("IOM's ... Unit"): its parent, for review
+        entry = new_orgs.get(org_ids[o.key])
+        if entry is not None and o.parent and org_ids.get(o.parent) not in (None, entry["id"]):
+            entry["parent"] = org_ids[o.parent]
+            entry["note"] += " REVIEW: read as a unit of its parent from the way the text names it."
+    person_ids, people_out, matched_people = {}, [], []
+    for p in x.people:
+        link = None
+        if resolver:
+            org = x.org_of(p)
+            link = resolver.link_person([p.name, *p.aliases], {org_ids[org.key]} if org else set(), x.title_of(p))
+            if decisions is not None:
+                decisions.append(f"{p.name}: " + (f"linked to {link.match.id} ({link.decision})" if link.match
+                                                  else f"new person ({link.decision})"))  # fmt: skip
+        match = link.match if link else None
+        if match:
+            person_ids[id(p)] = match.id
+            matched_people.append((p, match))
+            continue
+        pid = _unique(slug(p.name), taken)
+        person_ids[id(p)] = pid
+        entry = {"id": pid, "name": p.name}
+        if p.honorific:
+            entry["honorific"] = p.honorific
+        if p.aliases:
+            entry["aliases"] = sorted(set(p.aliases))
+        notes = [*p.notes, *([link.question()] if link and link.question() else [])]
+        if notes:
+            entry["note"] = "; ".join(notes)
+        people_out.append(entry)
+    for p, match in matched_people:
+        people_out.append(_existing_person(records, match, p))
     source_id = slug(Path(source_name).stem, 10)
     if source_id in ("registry", "ontology", "metrics"):
         source_id += "-report"

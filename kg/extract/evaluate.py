@@ -9,8 +9,10 @@ and ``organizations`` (name, acronyms). Matching rules:
   a trailing "of/at <organization>" or the organization's name or acronym removed);
 - organizations: a predicted organization matches a gold one when any of their names or acronyms
   are equal after folding, one-to-one;
-- affiliations: (person, title, organization) triples for people with an organization; person and
-  title as above, the organization matched by name or acronym.
+- affiliations: (person, title, organization) triples for people with an organization; person as above,
+  the organization matched by name or acronym, and the titles compared after removing, at either end,
+  any name or acronym of the two matched organizations ("Inspector General Police Punjab" of the Punjab
+  Police = "Inspector General" of the Police Punjab).
 """
 
 from __future__ import annotations
@@ -59,8 +61,11 @@ def title_key(title: str | None, org_names=()) -> str:
     if not title:
         return ""
     text = " " + " ".join(re.sub(r"[^\w\s&]", " ", title.casefold().replace("&", " and ")).split()) + " "
-    for name in sorted(org_keys(org_names), key=len, reverse=True):
-        text = re.sub(rf"\s(?:of|at)\s{re.escape(name)}\s$| {re.escape(name)} $", " ", text)
+    names = sorted(org_keys(org_names), key=len, reverse=True)
+    for _ in range(3):  # "European Union (EU) Ambassador": the name, then the acronym
+        for name in names:
+            text = re.sub(rf"\s(?:of|at)\s{re.escape(name)}\s$| {re.escape(name)} $", " ", text)
+            text = re.sub(rf"^ {re.escape(name)} (?=\S)", " ", text)
     return " ".join(text.split())
 
 
@@ -108,7 +113,7 @@ def evaluate(x: Extraction, gold: dict) -> dict[str, Score]:
         if title:
             p_titles.append((person_key(p.name), title_key(title, names)))
         if org:
-            p_affs.append((person_key(p.name), title_key(title, names), org_keys(names)))
+            p_affs.append((person_key(p.name), title, org_keys(names)))
     g_titles, g_affs = [], []
     for g in g_people:
         keys = gold_org(g)
@@ -116,11 +121,12 @@ def evaluate(x: Extraction, gold: dict) -> dict[str, Score]:
         if g.get("title"):
             g_titles.append((person_key(g["name"]), title_key(g["title"], names)))
         if keys:
-            g_affs.append((person_key(g["name"]), title_key(g.get("title"), names), keys))
+            g_affs.append((person_key(g["name"]), g.get("title"), keys))
     titles = Score(_one_to_one(p_titles, g_titles, lambda a, b: a == b), len(p_titles), len(g_titles))
 
-    def same_aff(a, b):
-        return a[0] == b[0] and a[1] == b[1] and bool(a[2] & b[2])
+    def same_aff(a, b):  # the titles without the organization's names, any spelling of either side's
+        both = a[2] | b[2]
+        return a[0] == b[0] and bool(a[2] & b[2]) and title_key(a[1], both) == title_key(b[1], both)
 
     affs = Score(_one_to_one(p_affs, g_affs, same_aff), len(p_affs), len(g_affs))
     return {"people": people, "titles": titles, "organizations": orgs, "affiliations": affs}

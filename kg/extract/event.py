@@ -18,7 +18,8 @@ EVENT_TYPES = [  # (pattern, type) in order of preference
     (r"webinar", "webinar"), (r"training|course", "training"), (r"dialogue|consultation", "dialogue"),
     (r"session|seminar|panel discussion", "session"), (r"meeting", "meeting"), (r"launch", "launch"),
 ]  # fmt: skip
-HELD = re.compile(r"\b(held|hosted|organi[sz]ed|took place|convened|conducted|arranged|wound up|concluded|was holding)\b", re.I)
+HELD = re.compile(r"\b(held|hosted|organi[sz]ed|took place|convened|conducted|arranged|wound up|concluded|was holding|"
+                  r"ran from|runs from)\b", re.I)
 NUMBER_WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve "
                                            "thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty".split())}  # fmt: skip
 _NUM = r"(\d[\d,]*|" + "|".join(NUMBER_WORDS) + r")"
@@ -124,11 +125,17 @@ def _byline(report: Report, facts: EventFacts) -> date | None:
     """The report's own date: a line that is only a date, or a dateline ("KARACHI, 1st Mar, 2024: ...")."""
     for line in report.lines[: facts.main_lines or None]:
         dates = find_dates(line)
-        if dates and (len(line) <= len(dates[0].text) + 4 or re.match(r"^[A-Z][A-Za-z .]{1,30}[,(]\s*$", line[: dates[0].span[0]])):
+        if dates and (len(line) <= len(dates[0].text) + 4 or re.match(r"^[A-Z][A-Za-z .]{1,30}[,(]\s*$", line[: dates[0].span[0]])
+                      or _date_first(line, dates[0])):
             facts.published = dates[0].start
             if len(dates[0].start) == 10:
                 return as_date(dates[0].start)
     return None
+
+
+def _date_first(line: str, d) -> bool:
+    """A line that opens with a date and a colon, with no place before it ("14th June 2025: ...")."""
+    return d.span[0] == 0 and line[d.span[1] : d.span[1] + 1] == ":"
 
 
 def _dates(sentences, fields, byline, year, facts: EventFacts) -> None:
@@ -145,6 +152,9 @@ def _dates(sentences, fields, byline, year, facts: EventFacts) -> None:
         dateline = re.match(r"^[A-Z][A-Za-z .]{1,30}[,(]\s*([^:]{4,25})[:)\-–—]", text)
         if dateline and find_dates(dateline.group(1)):
             text = text[dateline.end() :]
+        first = find_dates(text)
+        if first and _date_first(text, first[0]):  # "14th June 2025: ...": the report's date, not the event's
+            text = text[first[0].span[1] + 1 :]
         found = [d for d in find_dates(text, year) if len(d.start) == 10]
         if found and HELD.search(text):
             d = found[0]

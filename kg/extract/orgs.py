@@ -139,7 +139,7 @@ def _org_from_words(words: list[str]) -> str | None:
     if len(words) >= 3 and words[-2] == "in" and words[-1] in PLACES:  # "... High Commission in Islamabad"
         words = words[:-2]
     while len(words) > 1 and words[-1] in PLACES and words[-2].casefold() not in CONNECTORS:
-        words.pop()  # "Universal College Lahore" -> the college
+        words.pop()  # "Universal College Lahore" -> the college (sub_units keeps the place for the initials)
     words = [re.sub(r"['’]s$", "", w) for w in words]
     text = " ".join(words)
     if len(words) < 2 and not re.search(r"[a-z]Aid$", text):
@@ -150,6 +150,47 @@ def _org_from_words(words: list[str]) -> str | None:
     return text if head in ORG_HEADS or inner_head or re.search(r"[a-z]Aid$", text) else None
 
 
+RUN = re.compile(r"(?:(?:[A-Z][\w'’&.\-]*|of|for|on|and|against|the|in|&)\s+)*[A-Z][\w'’&.\-]*")
+POSSESSIVE_UNIT = re.compile(r"\b([A-Z][A-Za-z0-9\-]+)['’]s\s+((?:[A-Z][\w\-]*)(?:\s+(?:[A-Z][\w\-]*|of|for|on|and|&))*)")
+
+
+def sub_units(sentence: str) -> list[tuple[str, str]]:
+    """(unit, parent) pairs: "the Department of Sociology of International Islamic University Islamabad",
+    "the Human Trafficking Unit of the United Nations Office ...", "IOM’s Immigration and Protection Unit"."""
+    out = []
+    for run in RUN.finditer(sentence):
+        words = run.group(0).split()
+        for i, w in enumerate(words):  # each "of" of the run, the first that parts two organizations
+            if w != "of":
+                continue
+            unit, parent = list(words[:i]), list(words[i + 1 :])
+            while unit and (unit[0].casefold() in PEOPLE_WORDS or unit[0].casefold() in CONNECTORS):
+                unit.pop(0)  # "Head of the Human Trafficking Unit of ..."
+            while parent and parent[0].casefold() in CONNECTORS:
+                parent.pop(0)
+            while parent and parent[-1].casefold() in CONNECTORS:
+                parent.pop()
+            u, p = _up_to_head(" ".join(unit)), " ".join(parent)
+            if len(u.split()) >= 2 and has_head(u) and len(parent) >= 2 and has_head(p) \
+                    and not any(x.casefold() in PEOPLE_WORDS for x in u.split()):
+                out.append((u, p))
+                break
+    for m in POSSESSIVE_UNIT.finditer(sentence):
+        parent, unit = m.group(1), _up_to_head(m.group(2))
+        if (is_acronym(parent) or has_head(parent)) and has_head(unit) and len(unit.split()) >= 2:
+            out.append((unit, parent))
+    return out
+
+
+def _up_to_head(name: str) -> str:
+    """A unit's name ends at its last organization word: "Protection Unit Eugene Park" -> "Protection Unit"."""
+    words = name.split()
+    last = max((i for i, w in enumerate(words) if w.casefold() in ORG_HEADS), default=len(words) - 1)
+    if last + 1 < len(words) and words[last + 1].casefold() in CONNECTORS:
+        return name  # "Department of Sociology": the name goes on after its organization word
+    return " ".join(words[: last + 1])
+
+
 @dataclass(eq=False)
 class Org:
     key: str  # stable within one extraction
@@ -158,6 +199,7 @@ class Org:
     aliases: list[str] = field(default_factory=list)
     quote: str = ""  # the first sentence naming it
     how: str = ""  # how it was found, for the reviewer
+    parent: str | None = None  # the key of the organization it is a unit of
 
     def names(self) -> list[str]:
         return [self.name, *self.acronyms, *self.aliases]
@@ -185,7 +227,7 @@ class OrgTable:
             return self._keys[key]
         acronym = is_acronym(text)
         for org in self.orgs:  # an undefined acronym whose letters are the initials of a known name, or back
-            if acronym and not org.acronyms and initials_match(text, org.name):
+            if acronym and not org.acronyms and any(initials_match(text, n) for n in [org.name, *org.aliases]):
                 org.acronyms.append(text)
                 self._index(org)
                 return org
@@ -193,6 +235,12 @@ class OrgTable:
                 return org
         if len(key.split()) < 2 or not has_head(text):
             return None
+        for org in self.orgs:  # "Police Punjab" for the Punjab Police: the same words in another order
+            if sorted(self._full[org.key].split()) == sorted(key.split()):
+                if text not in org.aliases:
+                    org.aliases.append(text)
+                    self._index(org)
+                return org
         for org in self.orgs:  # "the National Initiative" for the National Initiative against Organized Crime
             if self._full[org.key].startswith(key + " "):
                 if text not in org.aliases:

@@ -86,9 +86,7 @@ def group_people(mentions: list[Mention]) -> list[Person]:
             person = _by_one_word(index, m.name)
             if person is not None:
                 person.mentions.append(m)
-                if m.name not in person.aliases and m.name.casefold() not in person.tokens[-1:]:
-                    person.aliases.append(m.name)
-                elif m.name not in person.aliases:
+                if m.name not in person.aliases and m.name.casefold() != person.name.casefold():
                     person.aliases.append(m.name)
                 if m.honorific and m.honorific != person.honorific and m.honorific.rstrip(".") not in ("Mr", "Ms", "Mrs"):
                     person.honorific = m.honorific
