@@ -289,7 +289,7 @@ def _appositive(rest: str) -> tuple[str, int] | None:
     if who:
         whole, tail = whole[: who.start()], ","
     if _ends_with_name(whole):
-        return None  # "Professor of X at Dhaka University Obaidul Haque": the next person of a list
+        return None  # "Professor of X at Y University Asha Rahman": the next person of a list
     if (tail[:1] in (",", ";") or not tail.strip()) and _title_phrase(whole):
         return whole, lead.end() + len(whole)
     words = re.finditer(r"\S+", body)
