@@ -72,7 +72,13 @@ TOKEN = re.compile(
 )
 OPERAND_ENDS = {"var", "string", "iri", "bnode", "pname", "number", "langtag", "word", ")", "]"}
 UPDATE_KEYWORDS = ("load", "clear", "drop", "create", "add", "move", "copy", "insert", "delete", "with")
-LOCAL_SERVICE = re.compile(r"(?<![\w-])service")  # in a lower-cased local name
+LOCAL_SERVICE = re.compile(r"(?<![\w-])service")  # in a folded local name
+
+
+def folds(text: str) -> tuple[str, str]:
+    """The text lower-cased two ways: Oxigraph folds ASCII only, while rdflib's parser compares
+    ``text.upper()`` with the keyword, so "ſERVICE" (long s) and "SERVıCE" (dotless i) are SERVICE to it."""
+    return text.lower(), text.upper().lower()
 
 
 @dataclass
@@ -122,17 +128,18 @@ def read(sparql: str) -> Reading:
     braces = parens = 0
     previous = None
     for token in found:
-        text = token.text.lower()
+        text = token.text
         if token.kind == "word":
-            reading.service |= "service" in text
-            reading.update |= text.startswith(UPDATE_KEYWORDS)
-            if text == "by" and previous is not None and previous.text.lower() == "order" and braces == 0:
+            reading.service |= any("service" in form for form in folds(text))
+            reading.update |= any(form.startswith(UPDATE_KEYWORDS) for form in folds(text))
+            if text.lower() == "by" and previous is not None and previous.text.lower() == "order" and braces == 0:
                 reading.ordered = True
         elif token.kind == "pname":
             prefix, _, local = text.partition(":")
-            reading.service |= "service" in prefix or bool(LOCAL_SERVICE.search(local))
+            reading.service |= any("service" in form for form in folds(prefix))
+            reading.service |= any(LOCAL_SERVICE.search(form) for form in folds(local))
         elif token.kind == "bnode":
-            reading.service |= bool(LOCAL_SERVICE.search(text[2:]))
+            reading.service |= any(LOCAL_SERVICE.search(form) for form in folds(text[2:]))
         elif token.kind == "iri":
             after_operand = previous is not None and previous.kind in OPERAND_ENDS
             reading.doubtful |= parens > 0 and after_operand and ("#" in text or "'" in text)
@@ -149,5 +156,5 @@ def readings(sparql: str) -> list[Reading]:
 
 
 def mentions_service(sparql: str) -> bool:
-    """The word anywhere, as sent or unescaped (ASCII case folding, as the engines' keywords)."""
-    return any("service" in text.lower() for text in (sparql, unescape_codepoints(sparql)))
+    """The word anywhere, as sent or unescaped, folded as either engine folds its keywords."""
+    return any("service" in form for text in (sparql, unescape_codepoints(sparql)) for form in folds(text))

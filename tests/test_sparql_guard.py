@@ -198,3 +198,15 @@ def test_refusals_do_not_tell_whether_a_port_is_open(server, listener):  # noqa:
             bodies.add(answer.text)
     assert bodies == {sparql.SERVICE_REFUSED + "\n"}
     assert listener.connections == before
+
+
+def test_keywords_folded_as_rdflib_folds_them():
+    """rdflib's parser (the engine of `kg query --store memory`) compares ``text.upper()`` with its
+    keywords, so a long s or a dotless i spells SERVICE to it."""
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    for query in ["SELECT * WHERE { \u017fERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+                  "SELECT * WHERE { SERV\u0131CE <http://127.0.0.1:9/> { ?s ?p ?o } }"]:  # fmt: skip
+        assert sparql._contains(parseQuery(query), {"ServiceGraphPattern"})  # it really is SERVICE there
+        assert refused(query), query
+    assert not refused('SELECT * WHERE { BIND("\u017fervice" AS ?x) }')
