@@ -67,8 +67,10 @@ TOKEN = re.compile(
             ("langtag", r"@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*"),
             ("word", r"[^\W\d]\w*"),
             ("punct", r"[{}()\[\],;.*/|^!<>=&+\-~@?]"),
+            ("other", r"."),  # none of the terminals: the text does not cut into tokens
         ]
-    )
+    ),
+    re.DOTALL,
 )
 OPERAND_ENDS = {"var", "string", "iri", "bnode", "pname", "number", "langtag", "word", ")", "]"}
 UPDATE_KEYWORDS = ("load", "clear", "drop", "create", "add", "move", "copy", "insert", "delete", "with")
@@ -89,15 +91,13 @@ class Token:
 
 def tokens(sparql: str) -> tuple[list[Token], bool]:
     """The query's tokens (comments and white space left out), and whether all of it was tokens."""
-    out, position = [], 0
-    while position < len(sparql):
-        match = TOKEN.match(sparql, position)
-        if not match:
-            return out, False
+    out = []
+    for match in TOKEN.finditer(sparql):  # every character is in some match: "other" takes any one
         kind = match.lastgroup
+        if kind == "other":
+            return out, False
         if kind not in ("ws", "comment"):
             out.append(Token(match.group() if kind == "punct" else kind, match.group()))
-        position = match.end()
     return out, True
 
 
