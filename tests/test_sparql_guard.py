@@ -21,7 +21,9 @@ from kg import sparql
 from .test_serve import free_port, server  # noqa: F401 - the real `kg serve` fixture
 from .test_serve_service_bypass import Listener
 
-SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# a fixed budget, the same examples on every run (as tests/test_fuzz.py): CI is repeatable
+SETTINGS = settings(max_examples=200, deadline=None, derandomize=True, database=None, print_blob=True,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
 PROLOGUE = "PREFIX ex: <urn:x:> PREFIX t: <http://127.0.0.1:{port}/> PREFIX : <http://127.0.0.1:{port}/> PREFIX h: <http://h:> "
 PORT = "{port}"  # replaced by the listener's port in every query
 
@@ -158,7 +160,7 @@ def benign(draw):
     return "PREFIX ex: <urn:x:> " + draw(cased("select")) + f" * WHERE {{ ?s ?p ?o {body}\n}}"
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(SETTINGS, max_examples=100)
 @given(query=benign())
 def test_the_word_as_text_is_not_refused_and_runs(query, store, listener):
     query = query.replace("{port}", str(listener.port))
