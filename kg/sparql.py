@@ -212,6 +212,11 @@ def _strip_literals(sparql: str) -> str:
     return re.sub(pattern, " ", sparql)
 
 
+def _unescape(sparql: str) -> str:
+    """Codepoint escapes (\\u0053 …) are undone before a SPARQL query is parsed, so before we look at it too."""
+    return re.sub(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})", lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
+
+
 def has_order_by(sparql: str) -> bool:
     """Whether the outermost query orders its rows (an ORDER BY outside every brace; a subquery's is inside)."""
     from .sparql_guard import read
