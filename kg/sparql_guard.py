@@ -65,7 +65,9 @@ TOKEN = re.compile(
             ("pname", rf"(?:{PN_PREFIX})?:(?:{PN_LOCAL})?"),
             ("number", rf"[0-9]+\.[0-9]*{EXPONENT}|\.[0-9]+{EXPONENT}|[0-9]+{EXPONENT}|[0-9]*\.[0-9]+|[0-9]+"),
             ("langtag", r"@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*"),
-            ("word", r"[^\W\d]\w*"),
+            # a bare word; a run of name characters and dots is one token, so that a name that is no
+            # prefixed name (no colon) is scanned once, not again from each of its dots
+            ("word", rf"[{PN_CHARS_BASE}](?:[{PN_CHARS}.]*[{PN_CHARS}])?|[^\W\d]\w*"),
             ("punct", r"[{}()\[\],;.*/|^!<>=&+\-~@?]"),
             ("other", r"."),  # none of the terminals: the text does not cut into tokens
         ]
@@ -74,6 +76,7 @@ TOKEN = re.compile(
 )
 OPERAND_ENDS = {"var", "string", "iri", "bnode", "pname", "number", "langtag", "word", ")", "]"}
 UPDATE_KEYWORDS = ("load", "clear", "drop", "create", "add", "move", "copy", "insert", "delete", "with")
+WORDS = re.compile(r"[^\W\d]\w*")  # the words of a bare-word token (``a.b`` holds two)
 LOCAL_SERVICE = re.compile(r"(?<![\w-])service")  # in a folded local name
 
 
@@ -83,21 +86,17 @@ def folds(text: str) -> tuple[str, str]:
     return text.lower(), text.upper().lower()
 
 
-@dataclass
-class Token:
-    kind: str
-    text: str
-
-
-def tokens(sparql: str) -> tuple[list[Token], bool]:
-    """The query's tokens (comments and white space left out), and whether all of it was tokens."""
+def tokens(sparql: str) -> tuple[list[tuple[str, str]], bool]:
+    """The query's tokens as (kind, text), comments and white space left out (punctuation's kind is
+    itself: ``{``, ``(`` …), and whether all of the text was tokens."""
     out = []
     for match in TOKEN.finditer(sparql):  # every character is in some match: "other" takes any one
         kind = match.lastgroup
         if kind == "other":
             return out, False
-        if kind not in ("ws", "comment"):
-            out.append(Token(match.group() if kind == "punct" else kind, match.group()))
+        if kind != "ws" and kind != "comment":
+            text = match.group()
+            out.append((text if kind == "punct" else kind, text))
     return out, True
 
 
@@ -126,26 +125,25 @@ def read(sparql: str) -> Reading:
     found, complete = tokens(sparql)
     reading = Reading(doubtful=not complete)
     braces = parens = 0
-    previous = None
-    for token in found:
-        text = token.text
-        if token.kind == "word":
+    previous = ("", "")
+    for kind, text in found:
+        if kind == "word":
             reading.service |= any("service" in form for form in folds(text))
-            reading.update |= any(form.startswith(UPDATE_KEYWORDS) for form in folds(text))
-            if text.lower() == "by" and previous is not None and previous.text.lower() == "order" and braces == 0:
-                reading.ordered = True
-        elif token.kind == "pname":
+            reading.update |= any(w.startswith(UPDATE_KEYWORDS) for f in folds(text) for w in WORDS.findall(f))
+            reading.ordered |= braces == 0 and text.lower() == "by" and previous[1].lower() == "order"
+        elif kind == "pname":
             prefix, _, local = text.partition(":")
             reading.service |= any("service" in form for form in folds(prefix))
             reading.service |= any(LOCAL_SERVICE.search(form) for form in folds(local))
-        elif token.kind == "bnode":
+        elif kind == "bnode":
             reading.service |= any(LOCAL_SERVICE.search(form) for form in folds(text[2:]))
-        elif token.kind == "iri":
-            after_operand = previous is not None and previous.kind in OPERAND_ENDS
+        elif kind == "iri":
+            after_operand = previous[0] in OPERAND_ENDS
             reading.doubtful |= parens > 0 and after_operand and ("#" in text or "'" in text)
-        braces += {"{": 1, "}": -1}.get(token.kind, 0)
-        parens += {"(": 1, ")": -1}.get(token.kind, 0)
-        previous = token
+        elif kind in ("{", "}", "(", ")"):
+            braces += {"{": 1, "}": -1}.get(kind, 0)
+            parens += {"(": 1, ")": -1}.get(kind, 0)
+        previous = (kind, text)
     return reading
 
 
