@@ -346,8 +346,8 @@ class _Checker:
                 return None
             bad = _control_character(text, allowed="" if kind == NAME else "\t\n\r")
             if bad:
-                self.problem(line, path, f"holds the control character {bad}", "retype the text: a name is letters, "
-                             "spaces and punctuation (a NUL or other control character usually comes from a bad copy)")
+                self.problem(line, path, f"holds the control character {bad}", "retype the text without it (it usually "
+                             "comes from a bad copy); a name, title, place or unit takes no tab or line break either")
                 return None
             if kind == URL and not _is_web_url(text):
                 self.problem(line, path, f"'{_short(text)}' is not an http(s) URL", "give the address the report is "
@@ -542,8 +542,9 @@ def _check_parent_cycles(orgs: dict[str, Organization], nodes, check: _Checker) 
     and every walk up the hierarchy would go round. Each organization on a loop is named at its `parent:`."""
     entries = {}  # id -> (index, parent line), the first entry of each id
     for i, node in enumerate(nodes):
-        if isinstance(node, Mapping) and node.get("id") in orgs and node.get("id") not in entries:
-            entries[node.get("id")] = (i, node.line_of("parent"))
+        ident = node.get("id") if isinstance(node, Mapping) else None
+        if isinstance(ident, str) and ident in orgs and ident not in entries:
+            entries[ident] = (i, node.line_of("parent"))
     on_loop: set[str] = set()
     for start in orgs:
         path, current = [], start
