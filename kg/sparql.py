@@ -33,7 +33,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from rdflib.term import BNode, Literal, URIRef
 
-from . import vocab
+from . import sparql_guard, vocab  # the guard's patterns compile at import: in the fork server, once for all workers
 
 QUERIES_DIR = Path(__file__).parent / "queries"
 HEADER = re.compile(r"^#\s*(title|description|param|example)\s*:\s*(.*?)\s*$")
@@ -219,9 +219,7 @@ def _unescape(sparql: str) -> str:
 
 def has_order_by(sparql: str) -> bool:
     """Whether the outermost query orders its rows (an ORDER BY outside every brace; a subquery's is inside)."""
-    from .sparql_guard import read
-
-    return read(sparql).ordered
+    return sparql_guard.read(sparql).ordered
 
 
 # terms and rows as SPARQL 1.1 Query Results JSON terms -------------------------------------------------------
@@ -535,14 +533,12 @@ def inspect(sparql: str) -> bool:
     ------
     Refused with a message for the client.
     """
-    from .sparql_guard import mentions_service, readings
-
-    seen = readings(sparql)
+    seen = sparql_guard.readings(sparql)
     if any(r.update for r in seen):
         raise Refused(UPDATE_REFUSED)
     if any(r.service for r in seen):
         raise Refused(SERVICE_REFUSED)
-    if mentions_service(sparql):
+    if sparql_guard.mentions_service(sparql):
         if any(r.doubtful for r in seen):
             raise Refused(UNREADABLE_REFUSED)
         tree = _parse(sparql)  # slow (20–400 ms), so only for a query that has the word
