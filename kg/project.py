@@ -26,7 +26,7 @@ import os
 import shutil
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -66,6 +66,7 @@ class BuildResult:
     summary: Summary
     rebuilt: bool
     seconds: float
+    warnings: list = field(default_factory=list)  # kg.records.Problem: valid records worth a look (on a rebuild)
 
 
 def fingerprint(data_dir: Path, base: str) -> str:
@@ -190,6 +191,7 @@ def build(data_dir=None, build_dir=None, base=None, force: bool = False, progres
             return BuildResult(live, summary, False, time.perf_counter() - started)
         say(f"reading records in {data_dir}")
         records = load_records(data_dir)
+        warnings = records.warnings
         say("turning records into RDF")
         target = root / name
         tmp = root / f".{name}.tmp-{os.getpid()}"
@@ -212,7 +214,7 @@ def build(data_dir=None, build_dir=None, base=None, force: bool = False, progres
         os.replace(tmp, target)
         _write_atomic(root / "CURRENT", name)
         _prune(root, keep=name, previous=live.name if live else None)
-        return BuildResult(target, summary, True, time.perf_counter() - started)
+        return BuildResult(target, summary, True, time.perf_counter() - started, warnings)
 
 
 EXTRAS_HEADER = "# kg-records-fingerprint: "

@@ -10,6 +10,8 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
+import unicodedata
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -37,9 +39,10 @@ class Problem:
 
 
 class RecordsInvalid(Exception):
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], warnings: list[Problem] | None = None):
         super().__init__(f"{len(problems)} problem(s) in the records")
         self.problems = problems
+        self.warnings = warnings or []
 
 
 @dataclass
@@ -191,6 +194,7 @@ class Records:
     people: dict[str, Person]
     organizations: dict[str, Organization]
     reports: list[Report]
+    warnings: list[Problem] = field(default_factory=list)  # worth a look, but the records are valid
 
     @property
     def events(self) -> dict[str, Event]:
@@ -250,6 +254,7 @@ def parse_date(value) -> str | None:
 ID, TEXT, IDS, TEXTS, DATE_, INT, NUMBER, QUOTE, MAP, LIST = (
     "id", "text", "ids", "texts", "date", "int", "number", "quote", "map", "list",
 )  # fmt: skip
+NAME, NAMES, URL = "name", "names", "url"  # text shown as a name (no control character at all); an http(s) URL
 
 
 def enum(*values: str) -> tuple[str, ...]:
@@ -257,32 +262,32 @@ def enum(*values: str) -> tuple[str, ...]:
 
 
 LEVEL = enum(*vocab.LEVELS)
-PERSON_FIELDS = {"id": (ID, True), "name": (TEXT, True), "honorific": (TEXT, False), "aliases": (TEXTS, False),
+PERSON_FIELDS = {"id": (ID, True), "name": (NAME, True), "honorific": (NAME, False), "aliases": (NAMES, False),
                  "sensitivity": (LEVEL, False), "note": (TEXT, False)}  # fmt: skip
-ORG_FIELDS = {"id": (ID, True), "name": (TEXT, True), "sector": (enum(*vocab.SECTORS), True),
-              "acronyms": (TEXTS, False), "aliases": (TEXTS, False), "kind": (enum(*vocab.ORG_KINDS), False),
-              "country": (TEXT, False), "parent": (ID, False), "sensitivity": (LEVEL, False),
+ORG_FIELDS = {"id": (ID, True), "name": (NAME, True), "sector": (enum(*vocab.SECTORS), True),
+              "acronyms": (NAMES, False), "aliases": (NAMES, False), "kind": (enum(*vocab.ORG_KINDS), False),
+              "country": (NAME, False), "parent": (ID, False), "sensitivity": (LEVEL, False),
               "note": (TEXT, False)}  # fmt: skip
-SOURCE_FIELDS = {"id": (ID, True), "title": (TEXT, True), "file": (TEXT, True), "url": (TEXT, False),
+SOURCE_FIELDS = {"id": (ID, True), "title": (NAME, True), "file": (TEXT, True), "url": (URL, False),
                  "published": (DATE_, False), "type": (TEXT, False), "note": (TEXT, False),
                  "sensitivity": (LEVEL, False)}  # fmt: skip
-EVENT_FIELDS = {"id": (ID, True), "name": (TEXT, True), "type": (enum(*vocab.EVENT_TYPES), True),
+EVENT_FIELDS = {"id": (ID, True), "name": (NAME, True), "type": (enum(*vocab.EVENT_TYPES), True),
                 "start_date": (DATE_, False), "end_date": (DATE_, False), "duration": (TEXT, False),
-                "venue": (TEXT, False), "city": (TEXT, False), "country": (TEXT, False),
+                "venue": (NAME, False), "city": (NAME, False), "country": (NAME, False),
                 "organizers": (IDS, False), "partners": (IDS, False), "funders": (IDS, False),
                 "founded": (IDS, False), "part_of": (ID, False), "counts": (MAP, False), "themes": (IDS, False),
                 "quotes": (MAP, False), "sections": (LIST, False), "participants": (LIST, False),
                 "note": (TEXT, False), "sensitivity": (LEVEL, False)}  # fmt: skip
-SECTION_FIELDS = {"id": (ID, True), "name": (TEXT, True), "note": (TEXT, False)}
+SECTION_FIELDS = {"id": (ID, True), "name": (NAME, True), "note": (TEXT, False)}
 PARTICIPANT_FIELDS = {"person": (ID, False), "organization": (ID, False), "role": (enum(*vocab.PARTS), True),
-                      "section": (ID, False), "title": (TEXT, False), "themes": (IDS, False),
+                      "section": (ID, False), "title": (NAME, False), "themes": (IDS, False),
                       "quote": (QUOTE, True), "note": (TEXT, False), "sensitivity": (LEVEL, False)}  # fmt: skip
-AFFILIATION_FIELDS = {"person": (ID, True), "organization": (ID, True), "title": (TEXT, False),
+AFFILIATION_FIELDS = {"person": (ID, True), "organization": (ID, True), "title": (NAME, False),
                       "quote": (QUOTE, True), "note": (TEXT, False), "sensitivity": (LEVEL, False)}  # fmt: skip
 RELATION_FIELDS = {"subject": (ID, True), "predicate": (enum(*vocab.RELATIONS), True), "object": (ID, True),
                    "date": (DATE_, False), "quote": (QUOTE, True), "note": (TEXT, False),
                    "sensitivity": (LEVEL, False)}  # fmt: skip
-FIGURE_FIELDS = {"value": (NUMBER, True), "unit": (TEXT, True), "quote": (QUOTE, True), "about": (ID, False),
+FIGURE_FIELDS = {"value": (NUMBER, True), "unit": (NAME, True), "quote": (QUOTE, True), "about": (ID, False),
                  "stated_by": (ID, False), "qualifier": (enum(*vocab.FIGURE_QUALIFIERS), False),
                  "date": (DATE_, False), "note": (TEXT, False), "sensitivity": (LEVEL, False)}  # fmt: skip
 REPORT_FIELDS = {"source": (MAP, True), "events": (LIST, False), "affiliations": (LIST, False),
@@ -331,7 +336,7 @@ class _Checker:
                 self.problem(line, path, f"'{_short(raw)}' is not an allowed value", hint)
                 return None
             return raw
-        if kind in (TEXT, QUOTE):
+        if kind in (TEXT, QUOTE, NAME, URL):
             if isinstance(raw, (Mapping, Sequence)):
                 self.problem(line, path, f"expected text, found {_kind(raw)}", "write a single value")
                 return None
@@ -339,18 +344,27 @@ class _Checker:
             if len(text) > MAX_TEXT:
                 self.problem(line, path, f"text longer than {MAX_TEXT} characters", "shorten it")
                 return None
+            bad = _control_character(text, allowed="" if kind == NAME else "\t\n\r")
+            if bad:
+                self.problem(line, path, f"holds the control character {bad}", "retype the text without it (it usually "
+                             "comes from a bad copy); a name, title, place or unit takes no tab or line break either")
+                return None
+            if kind == URL and not _is_web_url(text):
+                self.problem(line, path, f"'{_short(text)}' is not an http(s) URL", "give the address the report is "
+                             "published at, starting with https:// or http:// (or leave `url:` out)")
+                return None
             return text
         if kind == ID:
             if not isinstance(raw, str) or not SLUG.match(raw):
                 self.problem(line, path, f"'{_short(raw)}' is not a valid id", "use lowercase letters, digits and single hyphens, e.g. tariq-khosa")
                 return None
             return raw
-        if kind in (IDS, TEXTS):
+        if kind in (IDS, TEXTS, NAMES):
             items = raw if isinstance(raw, Sequence) else None
             if items is None:
                 self.problem(line, path, f"expected a list, found {_kind(raw)}", "write [a, b] or one item per line starting with -")
                 return None
-            item_kind = ID if kind == IDS else TEXT
+            item_kind = {IDS: ID, TEXTS: TEXT, NAMES: NAME}[kind]
             out = []
             for i, item in enumerate(items):
                 value = self._value(item, item_kind, f"{path}[{i}]", items.item_lines[i])
@@ -380,6 +394,23 @@ class _Checker:
                 return None
             return raw
         raise AssertionError(kind)
+
+
+def _control_character(text: str, allowed: str = "") -> str | None:
+    """The first control character (Unicode category Cc: NUL, C0, DEL, C1) not in ``allowed``, as U+XXXX."""
+    for char in text:
+        if char not in allowed and unicodedata.category(char) == "Cc":
+            return f"U+{ord(char):04X}"
+    return None
+
+
+def _is_web_url(text: str) -> bool:
+    """An absolute http(s) URL with a host and no white space (javascript:, data:, file: … are not)."""
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # e.g. a malformed IPv6 host
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname) and not re.search(r"\s", text)
 
 
 def _kind(value) -> str:
@@ -421,12 +452,14 @@ def load_records(data_dir: Path) -> Records:
     organizations = _load_organizations(data_dir, problems)
     orgs_ok = not any(p.field == "file" for p in problems[before:])
     report_files = sorted((data_dir / "reports").glob("*.yaml")) if (data_dir / "reports").is_dir() else []
-    reports = [r for path in report_files if (r := _load_report(data_dir, path, problems)) is not None]
+    warnings: list[Problem] = []
+    reports = [r for path in report_files if (r := _load_report(data_dir, path, problems, warnings)) is not None]
     records = Records(data_dir, people, organizations, reports)
     # A registry that could not be read would make every reference to it look unknown: skip those.
     _check_references(records, problems, people_ok, orgs_ok)
+    records.warnings = sorted(warnings, key=lambda p: (p.file, p.line))
     if problems:
-        raise RecordsInvalid(sorted(problems, key=lambda p: (p.file, p.line)))
+        raise RecordsInvalid(sorted(problems, key=lambda p: (p.file, p.line)), records.warnings)
     return records
 
 
@@ -500,7 +533,33 @@ def _load_organizations(data_dir: Path, problems: list[Problem]) -> dict[str, Or
     for org in orgs.values():
         if org.parent and org.parent not in orgs:
             problems.append(Problem(name, org.loc.line, f"{org.id}.parent", f"unknown organization '{org.parent}'", _suggest(org.parent, orgs)))
+    _check_parent_cycles(orgs, nodes, check)
     return orgs
+
+
+def _check_parent_cycles(orgs: dict[str, Organization], nodes, check: _Checker) -> None:
+    """An organization may not be inside itself, directly or through its parents: people-of-organization
+    and every walk up the hierarchy would go round. Each organization on a loop is named at its `parent:`."""
+    entries = {}  # id -> (index, parent line), the first entry of each id
+    for i, node in enumerate(nodes):
+        ident = node.get("id") if isinstance(node, Mapping) else None
+        if isinstance(ident, str) and ident in orgs and ident not in entries:
+            entries[ident] = (i, node.line_of("parent"))
+    on_loop: set[str] = set()
+    for start in orgs:
+        path, current = [], start
+        while current in orgs and current not in path and current not in on_loop:
+            path.append(current)
+            current = orgs[current].parent
+        if current in path:  # back at an organization of this walk: a new loop
+            loop = path[path.index(current):]
+            on_loop.update(loop)
+            for org_id in loop:
+                i, line = entries[org_id]
+                route = " → ".join(loop[loop.index(org_id):] + loop[: loop.index(org_id)] + [org_id])
+                check.problem(line, f"organizations[{i}].parent", f"circular parent: {route}",
+                              "an organization cannot be inside itself: keep `parent:` only on the part, "
+                              "naming the larger organization it belongs to")  # fmt: skip
 
 
 def _source_text(data_dir: Path, source: Source, check: _Checker, line: int) -> SourceText | None:
@@ -539,7 +598,7 @@ def _quote(check: _Checker, text: str | None, node: Mapping, key: str, where: st
     return quote
 
 
-def _load_report(data_dir: Path, path: Path, problems: list[Problem]) -> Report | None:
+def _load_report(data_dir: Path, path: Path, problems: list[Problem], warnings: list[Problem]) -> Report | None:
     name = _rel(data_dir, path)
     doc = _load_file(data_dir, path, problems)
     if doc is None:
@@ -557,6 +616,10 @@ def _load_report(data_dir: Path, path: Path, problems: list[Problem]) -> Report 
                     s["note"], s["sensitivity"] or "public")  # fmt: skip
     source.text = _source_text(data_dir, source, check, top["source"].line_of("file"))
     report = Report(source, name)
+    if not top["events"]:
+        warnings.append(Problem(name, doc.line_of("events"), "events", "this report records no event",
+                                "add the event it reports under `events:` (see docs/record-format.md), "
+                                "or leave the file out of data/reports/ until it is read"))  # fmt: skip
 
     for _, v, node in _items(check, top, "events", EVENT_FIELDS, "events"):
         if v["id"] and v["name"] and v["type"]:

@@ -33,7 +33,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from rdflib.term import BNode, Literal, URIRef
 
-from . import vocab
+from . import sparql_guard, vocab  # the guard's patterns compile at import: in the fork server, once for all workers
 
 QUERIES_DIR = Path(__file__).parent / "queries"
 HEADER = re.compile(r"^#\s*(title|description|param|example)\s*:\s*(.*?)\s*$")
@@ -219,17 +219,7 @@ def _unescape(sparql: str) -> str:
 
 def has_order_by(sparql: str) -> bool:
     """Whether the outermost query orders its rows (an ORDER BY outside every brace; a subquery's is inside)."""
-    depth = 0
-    tokens = _strip_literals(_unescape(sparql))
-    for match in re.finditer(r"[{}]|\bORDER\s+BY\b", tokens, re.IGNORECASE):
-        token = match.group(0)
-        if token == "{":
-            depth += 1
-        elif token == "}":
-            depth -= 1
-        elif depth == 0:
-            return True
-    return False
+    return sparql_guard.read(sparql).ordered
 
 
 # terms and rows as SPARQL 1.1 Query Results JSON terms -------------------------------------------------------
@@ -497,16 +487,6 @@ def _rows(result):
     return [{v: t for v, t in zip(result.vars, row) if t is not None} for row in result]
 
 
-def _is_update(sparql: str) -> bool:
-    from rdflib.plugins.sparql.parser import parseUpdate
-
-    try:
-        parseUpdate(sparql)
-        return True
-    except Exception:  # noqa: BLE001
-        return False
-
-
 # safety for the endpoint -------------------------------------------------------------------------------------
 class Refused(QueryError):
     """A request the read-only endpoint will not run (an update, LOAD, or SERVICE)."""
@@ -528,18 +508,22 @@ def _contains(tree, names: set[str]) -> bool:
     return False
 
 
-RISKY = re.compile(r"(?<![?$:\w-])(SERVICE|INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|COPY|MOVE|ADD)(?![\w:-])", re.IGNORECASE)
+SERVICE_REFUSED = ("SERVICE (federated query) is refused: nothing here fetches other hosts (the word counts wherever "
+                   "a keyword could start, as in ex:serviceArea; write such a name as a full <IRI>)")
+UPDATE_REFUSED = "the graph is read-only here: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP …) is refused"
+UNREADABLE_REFUSED = ("a query that names SERVICE and cannot be read token by token is refused (federated queries "
+                      "are not allowed here; keep the word inside a string or a comment)")
 
 
 def inspect(sparql: str) -> bool:
     """Refuse what a read-only endpoint must not run (an update, LOAD, SERVICE); else tell whether the
     query has its own ORDER BY.
 
-    The query is read as tokens first, with comments, strings and IRIs blanked (so the word SERVICE
-    inside a literal is not the keyword). Only when a keyword of an update or of SERVICE remains is it
-    parsed with rdflib's SPARQL 1.1 grammar, which decides: updates and any ``SERVICE`` pattern are
-    refused. (rdflib's parser takes 20–400 ms on a real query, too slow to run on every request.) A
-    query rdflib cannot parse but that holds such a keyword is refused.
+    The decision follows SPARQL 1.1's own terminals (``kg.sparql_guard``): the query is cut into
+    tokens as sent and with its ``\\u`` escapes undone, and refused when either reading has a bare
+    word of an update, or ``service`` where an engine could start the keyword. A query that holds the
+    word but no such token (``"public service"``) is also parsed with rdflib, a second opinion: a
+    ``SERVICE`` pattern it finds is refused too. The messages are fixed texts.
 
     Returns
     -------
@@ -549,22 +533,18 @@ def inspect(sparql: str) -> bool:
     ------
     Refused with a message for the client.
     """
-    ordered = has_order_by(sparql)
-    # The fast path must never skip a real SERVICE: our blanking of comments and strings can disagree with
-    # the engine's tokenizer (a comment ended by \r, PN_LOCAL_ESC, escapes, SERVICESILENT), so the word
-    # anywhere in the text, raw or unescaped, sends the query to the grammar, which decides or refuses.
-    mentions_service = any("service" in text.lower() for text in (sparql, _unescape(sparql)))
-    if not mentions_service and not RISKY.search(_strip_literals(_unescape(sparql))):
-        return ordered
-    tree = _parse(sparql)
-    if tree is None:
-        if _is_update(sparql):
-            raise Refused("the graph is read-only here: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP …) is refused")
-        raise Refused("a query that names SERVICE or an update operation and is not plain SPARQL 1.1 is refused "
-                      "(federated queries and updates are not allowed here)")  # fmt: skip
-    if _contains(tree, {"ServiceGraphPattern"}):
-        raise Refused("SERVICE (federated query) is refused: nothing here fetches other hosts")
-    return ordered
+    seen = sparql_guard.readings(sparql)
+    if any(r.update for r in seen):
+        raise Refused(UPDATE_REFUSED)
+    if any(r.service for r in seen):
+        raise Refused(SERVICE_REFUSED)
+    if sparql_guard.mentions_service(sparql):
+        if any(r.doubtful for r in seen):
+            raise Refused(UNREADABLE_REFUSED)
+        tree = _parse(sparql)  # slow (20–400 ms), so only for a query that has the word
+        if tree is not None and _contains(tree, {"ServiceGraphPattern"}):
+            raise Refused(SERVICE_REFUSED)
+    return seen[0].ordered
 
 
 def with_prefixes(text: str) -> str:

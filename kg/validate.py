@@ -20,16 +20,22 @@ from .vocab import SH
 
 def validate(data_dir=None, base=None, shacl: bool = True) -> list[Problem]:
     """Every problem found in the records and, when they load, in the built graph."""
+    return findings(data_dir, base, shacl)[0]
+
+
+def findings(data_dir=None, base=None, shacl: bool = True) -> tuple[list[Problem], list[Problem]]:
+    """(problems, warnings): the problems as ``validate`` finds them, and what is valid but worth a
+    look (a report with no events)."""
     data_dir, base = config.data_dir(data_dir), config.base_iri(base)
     try:
         records = load_records(data_dir)
     except RecordsInvalid as exc:
-        return exc.problems
+        return exc.problems, exc.warnings
     if not shacl:
-        return []
+        return [], records.warnings
     origins: dict = {}
     quads = to_rdf.record_quads(records, base, origins)
-    return shacl_problems(quads, origins, base)
+    return shacl_problems(quads, origins, base), records.warnings
 
 
 def shacl_problems(quads, origins: dict, base: str) -> list[Problem]:
@@ -75,4 +81,4 @@ def describe(problems: list[Problem]) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["validate", "describe", "Path"]
+__all__ = ["validate", "findings", "describe", "Path"]

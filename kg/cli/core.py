@@ -8,7 +8,7 @@ import click
 
 from .. import export as export_mod
 from .. import project
-from ..validate import describe, validate
+from ..validate import describe, findings
 from . import main
 from .options import graph_options
 
@@ -32,6 +32,8 @@ def build(ctx, force):
                                    "is built in memory by each command that uses it.")  # fmt: skip
     result = project.build(ctx.data_dir, ctx.build_dir, ctx.base, force=force,
                            progress=lambda m: click.echo(f"… {m}", err=True))  # fmt: skip
+    for warning in result.warnings:  # found when the records are read, so on a rebuild
+        click.echo(f"warning: {warning}", err=True)
     state = "built" if result.rebuilt else "up to date"
     click.echo(f"Graph {state} in {result.seconds:.2f} s: {result.path}")
     click.echo("  records, all sensitivity levels:")
@@ -51,7 +53,9 @@ def validate_cmd(ctx, no_shacl):
     Example:
       kg validate --data data/
     """
-    problems = validate(ctx.data_dir, ctx.base, shacl=not no_shacl)
+    problems, warnings = findings(ctx.data_dir, ctx.base, shacl=not no_shacl)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(describe(problems), err=bool(problems))
     if problems:
         raise SystemExit(1)
