@@ -10,7 +10,12 @@
 
 Read-only: updates, ``LOAD`` and ``SERVICE`` are refused (403) after reading the query
 (``kg.sparql.inspect``, in the worker, under the time limit); the store is opened read-only anyway.
-``default-graph-uri``/``named-graph-uri`` choose among the graphs readable at the server's level.
+The dataset is ``default-graph-uri``/``named-graph-uri`` when given, else the query's ``FROM``/``FROM
+NAMED``, else the union of the graphs, always among the graphs readable at the server's level; relative
+IRIs resolve against the data's base (``kg.serve.worker.answer_query``). A request is read as the
+protocol says (``kg.serve.request``): one query, in the request's charset, at most 1 MB of body
+however it is sent. Only requests whose ``Host`` names this server are answered, and every response
+carries ``nosniff`` and a Content-Security-Policy (``kg.serve.guards``).
 Each query runs in a worker process under a time limit: pyoxigraph cannot interrupt a query in its thread, so a worker that runs
 over is killed and replaced, and the query is really stopped. Responses carry at most ``max_rows``
 rows (or triples); a cut-off response says so in the ``X-KG-Truncated`` header.
