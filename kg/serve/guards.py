@@ -6,7 +6,8 @@ the endpoint as its own origin, whatever CORS says. The browser still sends ``Ho
 so a request is answered only when its Host names this server: the address it listens on, a loopback
 name (127.0.0.1, localhost, [::1]) with its port, or a name given with ``kg serve --allow-host``.
 CORS stays open (``*``): any page may read this public, read-only endpoint through its own names.
-(Starlette's TrustedHostMiddleware ignores the port and misreads ``[::1]:7878``, hence our own.)
+(Starlette's TrustedHostMiddleware compares names only, never the port, and answers a bare "Invalid
+host header"; ours also checks the port of the server's own names and says how to allow a name.)
 """
 
 from __future__ import annotations
@@ -69,8 +70,9 @@ class HostCheck:
             return await self.app(scope, receive, send)
         port = f":{self.port}" if self.port else ""
         names = ", ".join(sorted(f"{n}{port}" for n in self.local) + sorted(self.allowed))
+        given = repr(header) if header else "(no Host header was sent)"
         response = PlainTextResponse(
-            f"this server does not answer to the host {header or '(no Host header)'!r}; it answers to {names}. "
+            f"this server does not answer to the host {given}; it answers to {names}. "
             "To reach it under another name (a proxy, a DNS name), start it with kg serve --allow-host NAME.\n",
             status_code=400)  # fmt: skip
         await response(scope, receive, send)
