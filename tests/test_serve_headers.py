@@ -93,6 +93,12 @@ def browser_resolving(name: str):
             browser.close()
 
 
+@pytest.fixture(scope="module")
+def browser():
+    with browser_resolving("evil.test") as launched:
+        yield launched
+
+
 FETCH = """async (url) => {
   try {
     const response = await fetch(url, {headers: {Accept: "application/sparql-results+json"}});
@@ -101,11 +107,11 @@ FETCH = """async (url) => {
 }"""
 
 
-def test_a_rebound_name_cannot_read_the_endpoint_in_a_browser(endpoint):
+def test_a_rebound_name_cannot_read_the_endpoint_in_a_browser(endpoint, browser):
     """The attack itself: a script running in the origin http://evil.test:PORT, whose name now resolves to
     127.0.0.1, asks "its own" server for the graph. Before, it read the answer (same origin)."""
-    with browser_resolving("evil.test") as browser:
-        page = browser.new_page()
+    with browser.new_context() as context:
+        page = context.new_page()
         page.goto(f"http://evil.test:{endpoint.port}/")
         answer = page.evaluate(FETCH, "/sparql?query=" + requests.utils.quote("SELECT ?n WHERE { ?p schema:name ?n }"))
         assert answer.startswith("400 "), answer
@@ -139,9 +145,9 @@ def other_origin(html: str):
         server.server_close()
 
 
-def test_a_cross_origin_page_still_reads_the_endpoint_by_its_name(endpoint):
-    with other_origin("<!DOCTYPE html><title>another site</title><p>hello</p>") as url, browser_resolving("evil.test") as browser:
-        page = browser.new_page()
+def test_a_cross_origin_page_still_reads_the_endpoint_by_its_name(endpoint, browser):
+    with other_origin("<!DOCTYPE html><title>another site</title><p>hello</p>") as url, browser.new_context() as context:
+        page = context.new_page()
         page.goto(url)
         answer = page.evaluate(FETCH, endpoint.sparql + "?query=" + requests.utils.quote("ASK { ?s ?p ?o }"))
         assert answer.startswith("200 ") and '"boolean": true' in answer, answer
@@ -178,21 +184,21 @@ def test_every_response_says_nosniff_and_forbids_framing(endpoint):
     assert responses["preflight"].headers["access-control-allow-origin"] == "*"
 
 
-def test_the_page_works_under_its_policy_and_cannot_be_framed(endpoint):
+def test_the_page_works_under_its_policy_and_cannot_be_framed(endpoint, browser):
     """No inline script or style is needed (the policy would block it: Chromium reports each violation),
     and a page on another origin that frames the query page gets nothing."""
     violations = []
     framing = f'<!DOCTYPE html><title>framing</title><iframe id="f" src="{endpoint.url}/" width="800" height="600"></iframe>'
-    with other_origin(framing) as url, browser_resolving("evil.test") as browser:
-        page = browser.new_page()
+    with other_origin(framing) as url, browser.new_context() as context:
+        page = context.new_page()
         page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
         page.goto(endpoint.url + "/")
         page.get_by_role("button", name="People of an organization").click()
         page.wait_for_selector("#results td:has-text('Sevim Saadat')", timeout=15_000)
         assert page.evaluate("getComputedStyle(document.querySelector('#named button')).cursor") == "pointer"  # style.css applied
         assert violations == []
-        page.goto(url)
-        page.wait_for_timeout(1500)
+        with page.expect_console_message(lambda m: "frame-ancestors" in m.text, timeout=15_000):
+            page.goto(url)
         framed = [f for f in page.frames if f is not page.main_frame]
         assert framed, "the iframe is there"
         assert all(f.query_selector("#query") is None for f in framed)  # Chromium shows its error page instead
