@@ -78,8 +78,7 @@ async def read_body(request: Request, limit: int = MAX_REQUEST_BYTES) -> bytes:
 
 
 def _parse_body(body: bytes, media: str, charset: str) -> tuple[str | None, list[tuple[str, str]]]:
-    """(the query of a direct POST, the pairs of a form POST); runs in a thread: up to a megabyte of
-    text to decode."""
+    """(the query of a direct POST, the pairs of a form POST)."""
     if media == "application/sparql-query":
         return decode(body, charset, "request body"), []
     return None, form_pairs(decode(body, charset, "form body"), charset, "form body")
@@ -102,7 +101,10 @@ async def query_of(request: Request) -> tuple[str | None, dict, list[tuple[str, 
             raise RequestError(415, f"unsupported Content-Type {media or '(none)'}: send application/sparql-query "
                                     "or application/x-www-form-urlencoded with query=…")  # fmt: skip
         body = await read_body(request)
-        query, more = await anyio.to_thread.run_sync(_parse_body, body, media, charset)
+        if len(body) < 65_536:
+            query, more = _parse_body(body, media, charset)
+        else:  # up to a megabyte to decode and unescape: not in the event loop
+            query, more = await anyio.to_thread.run_sync(_parse_body, body, media, charset)
         pairs += more
     names = [name for name, _ in pairs]
     if "update" in names:
