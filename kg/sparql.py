@@ -547,6 +547,25 @@ def inspect(sparql: str) -> bool:
     return seen[0].ordered
 
 
+def has_dataset_clause(sparql: str) -> bool:
+    """Whether the query names its own dataset (``FROM`` or ``FROM NAMED``): the keyword outside every
+    brace (a subquery cannot have one), with comments, strings and IRIs blanked.
+
+    This only decides which of the readable graphs a query reads, never what is readable: the store of
+    a level holds nothing above it. A misjudged query reads the wrong graphs of its level, not more."""
+    depth = 0
+    tokens = _strip_literals(_unescape(sparql))
+    for match in re.finditer(r"[{}]|(?<![\w?$:.@\\-])FROM(?![\w:.-])", tokens, re.IGNORECASE):
+        token = match.group(0)
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+        elif depth == 0:
+            return True
+    return False
+
+
 def with_prefixes(text: str) -> str:
     """The query with PREFIX lines added for the project's prefixes (``vocab.PREFIXES``) that it uses
     but does not declare, so ``schema:name`` works without a prologue."""

@@ -143,7 +143,11 @@ def queries_cmd(fmt):
               help="Query worker processes (queries run in parallel up to this number; others wait).")
 @click.option("--queue-timeout", default=30.0, show_default=True, type=click.FloatRange(0.1, 3600),
               help="Seconds a request may wait for a free worker before it is answered 503.")
-def serve_cmd(ctx, host, port, timeout, max_rows, workers, queue_timeout):
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME[:PORT]",
+              help="Another name clients reach the server by, e.g. behind a proxy (repeatable). A request whose "
+                   "Host header names anything but this, the --host address or loopback is refused (400): "
+                   "a web page cannot rebind a name of its own to this server (DNS rebinding).")  # fmt: skip
+def serve_cmd(ctx, host, port, timeout, max_rows, workers, queue_timeout, allow_hosts):
     """Serve the graph read-only over the SPARQL 1.1 Protocol at /sparql, with a query page at /.
 
     The graph is built on start when data/ changed; while serving, each request reads the live
@@ -154,18 +158,26 @@ def serve_cmd(ctx, host, port, timeout, max_rows, workers, queue_timeout):
     Examples:
       kg serve
       kg serve --port 8000 --timeout 30 --max-rows 50000
+      kg serve --host 0.0.0.0 --allow-host kg.example.org --allow-host 192.0.2.7
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5' http://127.0.0.1:7878/sparql
     """
     from .. import project, serve
+    from ..serve.guards import host_name
 
     if ctx.store != "oxigraph":
         raise click.ClickException(f"kg serve serves the on-disk store; --store {ctx.store} is not supported here "
                                    "(point clients at that endpoint directly, or drop --store)")  # fmt: skip
+    try:
+        allow_hosts = tuple(host_name(name) for name in allow_hosts)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--allow-host") from None
     if host not in ("127.0.0.1", "localhost", "::1"):
-        click.echo(f"kg serve: listening on {host}: anyone who can reach this address can read the {ctx.level} graph", err=True)
+        click.echo(f"kg serve: listening on {host}: anyone who can reach this address can read the {ctx.level} graph "
+                   "(clients must name it, loopback, or a name given with --allow-host)", err=True)  # fmt: skip
     project.build(ctx.data_dir, ctx.build_dir, ctx.base, progress=lambda m: click.echo(f"… {m}", err=True))
     settings = serve.Settings(build_dir=Path(ctx.build_dir), base=ctx.base, level=ctx.level, timeout=timeout,
-                              max_rows=max_rows, workers=workers, queue_timeout=queue_timeout)  # fmt: skip
+                              max_rows=max_rows, workers=workers, queue_timeout=queue_timeout,
+                              allowed_hosts=allow_hosts)  # fmt: skip
     try:
         serve.run(settings, host=host, port=port)
     except OSError as exc:

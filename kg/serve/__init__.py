@@ -10,7 +10,12 @@
 
 Read-only: updates, ``LOAD`` and ``SERVICE`` are refused (403) after reading the query
 (``kg.sparql.inspect``, in the worker, under the time limit); the store is opened read-only anyway.
-``default-graph-uri``/``named-graph-uri`` choose among the graphs readable at the server's level.
+The dataset is ``default-graph-uri``/``named-graph-uri`` when given, else the query's ``FROM``/``FROM
+NAMED``, else the union of the graphs, always among the graphs readable at the server's level; relative
+IRIs resolve against the data's base (``kg.serve.worker.answer_query``). A request is read as the
+protocol says (``kg.serve.request``): one query, in the request's charset, at most 1 MB of body
+however it is sent. Only requests whose ``Host`` names this server are answered, and every response
+carries ``nosniff`` and a Content-Security-Policy (``kg.serve.guards``).
 Each query runs in a worker process under a time limit: pyoxigraph cannot interrupt a query in its thread, so a worker that runs
 over is killed and replaced, and the query is really stopped. Responses carry at most ``max_rows``
 rows (or triples); a cut-off response says so in the ``X-KG-Truncated`` header.
@@ -23,7 +28,6 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -35,44 +39,21 @@ from starlette.staticfiles import StaticFiles
 
 from .. import sparql
 from .media import accepted, choose_format  # noqa: F401 - part of the module's interface
+from .guards import HostCheck, SecurityHeaders
 from .pool import Busy, Crashed, Pool, Stopped
+from .request import MAX_REQUEST_BYTES, RequestError, query_of  # noqa: F401 - MAX_REQUEST_BYTES: the interface
 from .settings import Settings
 
 STATIC = Path(__file__).parent.parent / "static"
-MAX_REQUEST_BYTES = 1_000_000  # a query longer than this is refused (413) before it is read
 
 
 def _text(status: int, message: str, **headers) -> PlainTextResponse:
     return PlainTextResponse(message.rstrip() + "\n", status_code=status, headers=headers)
 
 
-async def _query_of(request: Request) -> tuple[str | None, dict, list[tuple[str, str]]]:
-    """The query text, the protocol parameters (last value of each) and every (name, value) pair
-    (``default-graph-uri`` and ``named-graph-uri`` repeat); raises Refused for an update."""
-    pairs = list(request.query_params.multi_items())
-    query = None
-    if request.method == "POST":
-        if int(request.headers.get("content-length") or 0) > MAX_REQUEST_BYTES:
-            raise OverflowError(f"the request is over {MAX_REQUEST_BYTES:,} bytes; send a shorter query")
-        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if content_type == "application/sparql-query":
-            query = (await request.body()).decode("utf-8", "replace")
-        elif content_type == "application/sparql-update":
-            raise sparql.Refused("the graph is read-only here: SPARQL Update is refused")
-        elif content_type == "application/x-www-form-urlencoded":
-            body = (await request.body()).decode("utf-8", "replace")
-            pairs += parse_qsl(body, keep_blank_values=True)
-        else:
-            raise ValueError(f"unsupported Content-Type {content_type or '(none)'}: send application/sparql-query "
-                             "or application/x-www-form-urlencoded with query=…")  # fmt: skip
-    params = dict(pairs)
-    if "update" in params:
-        raise sparql.Refused("the graph is read-only here: SPARQL Update is refused")
-    return query if query is not None else params.get("query"), params, pairs
-
-
-def create_app(settings: Settings) -> Starlette:
-    """The Starlette application (the pool of workers starts with the app's lifespan)."""
+def create_app(settings: Settings, host: str = "127.0.0.1", port: int = 7878) -> Starlette:
+    """The Starlette application (the pool of workers starts with the app's lifespan); ``host`` and
+    ``port`` are where it listens, which the Host check accepts (with ``settings.allowed_hosts``)."""
     from contextlib import asynccontextmanager
 
     from ..bindings import with_values
@@ -93,17 +74,14 @@ def create_app(settings: Settings) -> Starlette:
     async def endpoint(request: Request) -> Response:
         started = time.perf_counter()
         try:
-            query, params, pairs = await _query_of(request)
+            query, params, pairs = await query_of(request)
         except sparql.Refused as exc:
             return _text(403, str(exc))
-        except ValueError as exc:
-            return _text(415, str(exc))
-        except OverflowError as exc:
-            return _text(413, str(exc))
+        except RequestError as exc:
+            return _text(exc.status, str(exc))
         if not query or not query.strip():
             return _text(400, "give a query: GET /sparql?query=… or POST it (form field query, or application/sparql-query). "
                               "Open / for a page to type one.")  # fmt: skip
-        query = sparql.with_prefixes(query)  # checked in the worker: parsing is slow, and is timed there too
         live = current_generation(settings.build_dir)
         if live is None:
             return _text(503, f"no graph is built in {settings.build_dir}: run `kg build`", **{"Retry-After": "5"})
@@ -155,9 +133,11 @@ def create_app(settings: Settings) -> Starlette:
         Route("/status.json", status),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
-    # any web page may read this public, read-only endpoint (as with YASGUI); nothing is writable
-    middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
-                             allow_headers=["Accept", "Content-Type"], expose_headers=["X-KG-Truncated", "X-KG-Row-Limit"])]
+    # any web page may read this public, read-only endpoint (as with YASGUI) through the server's own
+    # names; a page that rebinds a name of its own to this address is refused by the Host check
+    middleware = [Middleware(SecurityHeaders), Middleware(HostCheck, host=host, port=port, allowed=settings.allowed_hosts),
+                  Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
+                             allow_headers=["Accept", "Content-Type"], expose_headers=["X-KG-Truncated", "X-KG-Row-Limit"])]  # fmt: skip
     return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
 
 
@@ -174,4 +154,4 @@ def run(settings: Settings, host: str = "127.0.0.1", port: int = 7878) -> None:
     print(f"kg serve: SPARQL endpoint http://{host}:{port}/sparql, query page http://{host}:{port}/ "
           f"(level {settings.level}, time limit {settings.timeout:g} s, at most {settings.max_rows:,} rows, "
           f"{settings.workers} workers); Ctrl-C stops", flush=True)  # fmt: skip
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(settings, host, port), host=host, port=port, log_level="warning")

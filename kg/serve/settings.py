@@ -15,3 +15,4 @@ class Settings:
     max_rows: int = 10_000
     workers: int = 2
     queue_timeout: float = 30.0  # how long a request may wait for a free worker
+    allowed_hosts: tuple[str, ...] = ()  # more names the Host header may give (kg serve --allow-host), besides loopback

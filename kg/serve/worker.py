@@ -34,22 +34,32 @@ def inspect_cached(query: str) -> bool:
 
 
 def answer_query(store, job: dict, max_rows: int) -> tuple[int, str, bytes, dict]:
-    """Run one request's query on an opened ``OxigraphStore``: (status, media type, body, headers)."""
+    """Run one request's query on an opened ``OxigraphStore``: (status, media type, body, headers).
+
+    All per-query work happens here, in the worker and under its time limit, never in the web server:
+    the project's prefixes are added, the query is inspected, then run with the data's base IRI (so
+    ``<s>`` means ``{base}s``) over its dataset, which is, as the SPARQL 1.1 Protocol says, the
+    protocol's ``default-graph-uri``/``named-graph-uri`` when the request gives them (over any
+    ``FROM`` in the query), else the query's own ``FROM``/``FROM NAMED``, else the union of the graphs.
+    The store holds only the graphs readable at its level: a graph named above it is simply empty."""
     import pyoxigraph as ox
 
-    try:
-        ordered = inspect_cached(job["query"])
+    query = sparql.with_prefixes(job["query"])
+    try:  # a long query is not remembered: 256 of a megabyte each would hold a quarter of a GiB
+        ordered = inspect_cached(query) if len(query) < 20_000 else sparql.inspect(query)
     except sparql.Refused as exc:
         return 403, "text/plain; charset=utf-8", f"{exc}\n".encode(), {}
     try:
         if job["default_graphs"] or job["named_graphs"]:
-            # the protocol's dataset, but only of graphs readable at this level: others are simply empty
             readable = set(store.graphs())
             default = [ox.NamedNode(g) for g in job["default_graphs"] if g in readable]
             named = [ox.NamedNode(g) for g in job["named_graphs"] if g in readable]
-            result = store.inner.query(job["query"], default_graph=default or [ox.DefaultGraph()], named_graphs=named)
+            result = store.inner.query(query, base_iri=store.base, default_graph=default or [ox.DefaultGraph()],
+                                       named_graphs=named)  # fmt: skip
+        elif sparql.has_dataset_clause(query):
+            result = store.inner.query(query, base_iri=store.base)
         else:
-            result = store.raw_query(job["query"])
+            result = store.raw_query(query, base_iri=store.base)
     except SyntaxError as exc:
         return 400, "text/plain; charset=utf-8", f"the query is not valid SPARQL: {exc}\n".encode(), {}
     headers = {}
