@@ -143,7 +143,12 @@ def queries_cmd(fmt):
               help="Query worker processes (queries run in parallel up to this number; others wait).")
 @click.option("--queue-timeout", default=30.0, show_default=True, type=click.FloatRange(0.1, 3600),
               help="Seconds a request may wait for a free worker before it is answered 503.")
-def serve_cmd(ctx, host, port, timeout, max_rows, workers, queue_timeout):
+@click.option("--worker-memory", default="1GiB", show_default=True, metavar="SIZE",
+              help="Memory each query worker may use (e.g. 512MiB, 2GiB; 0 for no limit). A query that needs "
+                   "more is stopped with a 503 and its worker replaced.")  # fmt: skip
+@click.option("--per-client", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Queries one client address may have running at once; more wait their turn.")
+def serve_cmd(ctx, host, port, timeout, max_rows, workers, queue_timeout, worker_memory, per_client):
     """Serve the graph read-only over the SPARQL 1.1 Protocol at /sparql, with a query page at /.
 
     The graph is built on start when data/ changed; while serving, each request reads the live
@@ -154,18 +159,28 @@ def serve_cmd(ctx, host, port, timeout, max_rows, workers, queue_timeout):
     Examples:
       kg serve
       kg serve --port 8000 --timeout 30 --max-rows 50000
+      kg serve --workers 4 --worker-memory 2GiB --per-client 1
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5' http://127.0.0.1:7878/sparql
     """
     from .. import project, serve
+    from ..serve.settings import parse_size
 
     if ctx.store != "oxigraph":
         raise click.ClickException(f"kg serve serves the on-disk store; --store {ctx.store} is not supported here "
                                    "(point clients at that endpoint directly, or drop --store)")  # fmt: skip
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"kg serve: listening on {host}: anyone who can reach this address can read the {ctx.level} graph", err=True)
+    try:
+        memory = parse_size(worker_memory)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--worker-memory") from None
+    if memory and memory < 128 * 2**20:
+        raise click.BadParameter(f"{worker_memory} is too little for a worker (it needs about 100 MiB to start): "
+                                 "give at least 128MiB, or 0 for no limit", param_hint="--worker-memory")  # fmt: skip
     project.build(ctx.data_dir, ctx.build_dir, ctx.base, progress=lambda m: click.echo(f"… {m}", err=True))
     settings = serve.Settings(build_dir=Path(ctx.build_dir), base=ctx.base, level=ctx.level, timeout=timeout,
-                              max_rows=max_rows, workers=workers, queue_timeout=queue_timeout)  # fmt: skip
+                              max_rows=max_rows, workers=workers, queue_timeout=queue_timeout,
+                              worker_memory=memory, per_client=per_client)  # fmt: skip
     try:
         serve.run(settings, host=host, port=port)
     except OSError as exc:

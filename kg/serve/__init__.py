@@ -35,7 +35,7 @@ from starlette.staticfiles import StaticFiles
 
 from .. import sparql
 from .media import accepted, choose_format  # noqa: F401 - part of the module's interface
-from .pool import Busy, Crashed, Pool, Stopped
+from .pool import Busy, Crashed, Pool, Stopped, Unavailable
 from .settings import Settings
 
 STATIC = Path(__file__).parent.parent / "static"
@@ -112,7 +112,9 @@ def create_app(settings: Settings) -> Starlette:
                "default_graphs": [v for k, v in pairs if k == "default-graph-uri"],
                "named_graphs": [v for k, v in pairs if k == "named-graph-uri"]}  # fmt: skip
         try:
-            status, media, body, headers = await state["pool"].run(job)
+            status, media, body, headers = await state["pool"].run(job, request.client.host if request.client else "-")
+        except Unavailable as exc:  # over the memory limit, or stopped to keep short queries going: the pool says why
+            return _text(503, str(exc), **exc.headers)
         except Stopped:
             return _text(503, f"the query was stopped after the time limit of {settings.timeout:g} s; "
                               "narrow it (LIMIT, more specific patterns) and try again", **{"X-KG-Stopped": "time-limit"})  # fmt: skip
@@ -131,7 +133,7 @@ def create_app(settings: Settings) -> Starlette:
                              "timeout_seconds": settings.timeout, "max_rows": settings.max_rows,
                              "workers": sorted(w.process.pid for w in pool.serving()), "idle_workers": pool.idle.qsize(),
                              "spare_workers": pool.spares.qsize(),
-                             "stopped_queries": pool.stopped_queries})  # fmt: skip
+                             "stopped_queries": pool.stopped_queries, **pool.describe()})  # fmt: skip
 
     async def page(request: Request) -> Response:
         return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
