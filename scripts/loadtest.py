@@ -12,8 +12,9 @@ working, not an error), errors, p50/p95/p99/max latency and throughput. The scri
 stops the server it started.
 
 ``--expensive-clients K`` adds K clients that loop expensive queries only (the starvation attack);
-``--memory-attack`` sends one ORDER BY over a cross join first and reports its status and the server's
-peak memory (the process tree's RSS). Each client connects from its own loopback source address
+``--memory-attack`` first sends, one after the other, an ORDER BY over a cross join and a CONCAT doubling
+a string to 2^29 characters, and reports each one's status and the server's peak memory (the RSS of
+the server's process tree). Each client connects from its own loopback source address
 (127.0.0.2, 127.0.0.3, …) as distinct clients would; ``--shared-address`` makes them all 127.0.0.1.
 
 Examples::
@@ -49,7 +50,11 @@ from pathlib import Path
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 ROOT = Path(__file__).resolve().parent.parent
 EXPENSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-MEMORY_HOG = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?c ?f ?i"
+MEMORY_HOGS = {  # each grows without end: a sort of a cross join, a string doubled 29 times (2^29 characters)
+    "order-by": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?c ?f ?i",
+    "concat": "SELECT (STRLEN(?a29) AS ?n) WHERE { BIND(\"x\" AS ?a0) "
+              + " ".join(f"BIND(CONCAT(?a{i}, ?a{i}) AS ?a{i + 1})" for i in range(29)) + " }",
+}
 
 
 def loopback_url(url: str) -> str:
@@ -179,8 +184,9 @@ def client(n: int, url: str, cheap: list[str], args, deadline: float, tallies: d
         query = EXPENSIVE if kind == "expensive" else rng.choice(cheap)
         started = time.perf_counter()
         try:
-            status, headers, _ = post(url, query, source, args.request_timeout)
-            outcome = "ok" if status == 200 else "stopped" if headers.get("X-KG-Stopped") == "time-limit" else f"HTTP {status}"
+            status, headers, body = post(url, query, source, args.request_timeout)
+            outcome = ("ok" if status == 200 else "stopped" if headers.get("X-KG-Stopped") == "time-limit"
+                       else f"HTTP {status}: {body.decode(errors='replace')[:40]}…")  # fmt: skip
         except OSError as exc:
             outcome = f"{type(exc).__name__}"
         seconds = time.perf_counter() - started
@@ -208,7 +214,11 @@ def summarize(tallies: dict, seconds: float) -> dict:
 
 
 def memory_attack(url: str, server, args) -> dict:
-    """Send MEMORY_HOG once while sampling the server tree's memory: its status, seconds and peak RSS."""
+    return {name: memory_hog(url, server, args, name, query) for name, query in MEMORY_HOGS.items()}
+
+
+def memory_hog(url: str, server, args, name: str, query: str) -> dict:
+    """Send ``query`` once while sampling the server tree's memory: its status, seconds and peak RSS."""
     pid = server.proc.pid if server else None
     before = tree_rss(pid) if pid else None
     peak, done = before or 0, threading.Event()
@@ -223,7 +233,7 @@ def memory_attack(url: str, server, args) -> dict:
         sampler.start()
     started = time.perf_counter()
     try:
-        status, _, body = post(url, MEMORY_HOG, None, args.request_timeout)
+        status, _, body = post(url, query, None, args.request_timeout)
         answer = body.decode(errors="replace").strip()[:200]
     except OSError as exc:
         status, answer = None, f"{type(exc).__name__}: {exc}"
@@ -232,7 +242,7 @@ def memory_attack(url: str, server, args) -> dict:
     mib = lambda b: None if b is None else round(b / 2**20)  # noqa: E731
     out = {"status": status, "seconds": round(seconds, 1), "answer": answer, "rss_before_mib": mib(before),
            "rss_peak_mib": mib(peak) if pid else None}  # fmt: skip
-    print(f"memory attack: HTTP {status} after {seconds:.1f} s, server tree {out['rss_before_mib']} MiB -> peak "
+    print(f"memory attack {name}: HTTP {status} after {seconds:.1f} s, server tree {out['rss_before_mib']} MiB -> peak "
           f"{out['rss_peak_mib']} MiB: {answer}", file=sys.stderr)  # fmt: skip
     return out
 
@@ -246,7 +256,7 @@ def main(argv=None) -> int:
     parser.add_argument("--expensive-clients", type=int, default=0, help="more clients that loop expensive queries only")
     parser.add_argument("--shared-address", action="store_true", help="every client connects from 127.0.0.1")
     parser.add_argument("--memory-attack", action="store_true",
-                        help="first send one ORDER BY over a cross join and report its status and the peak memory")  # fmt: skip
+                        help="first send two queries that grow without end; report their status and the peak memory")  # fmt: skip
     parser.add_argument("--server-options", default="", help="more `kg serve` options for the started server")
     parser.add_argument("--data", default=str(ROOT / "data"))
     parser.add_argument("--build-dir", default=str(ROOT / "build"))

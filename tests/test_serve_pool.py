@@ -22,7 +22,7 @@ import requests
 
 from kg.project import current_generation
 from kg.serve import worker as worker_module
-from kg.serve.settings import Settings, parse_size
+from kg.serve.settings import Settings
 
 from .conftest import DATA, require
 
@@ -156,19 +156,20 @@ def test_one_address_gets_at_most_per_client_workers(seed_build):
 
 def test_a_query_over_the_memory_limit_gets_a_clear_503_and_the_pool_goes_on(seed_build):
     """Before: one ORDER BY over a cross join grew the server from 315 MiB to 2.9 GiB in 10 s, and a
-    CONCAT doubling to 2^29 took 1.9 GiB. With the default limit (1 GiB a worker) each is stopped."""
-    server = Server(seed_build, "--timeout", "30", "--workers", "2")
+    CONCAT doubling to 2^29 took 1.9 GiB. With a limit per worker (1 GiB by default; 256 MiB here, to
+    be quick) each is stopped there."""
+    server = Server(seed_build, "--timeout", "30", "--workers", "2", "--worker-memory", "256MiB")
     try:
         before = server.status()
-        assert before["worker_memory_bytes"] == 2**30 and before["memory_limit"] == "on", before
-        for attack in (SORTED_CROSS_JOIN, DOUBLING):
+        assert before["worker_memory_bytes"] == 256 * 2**20 and before["memory_limit"] == "on", before
+        for n, attack in enumerate((SORTED_CROSS_JOIN, DOUBLING)):
             started = time.monotonic()
-            status, headers, text = server.post(attack, source="127.0.0.2")
+            status, headers, text = server.post(attack, source=f"127.0.0.{n + 2}")
             assert status == 503, text
             assert headers.get("X-KG-Stopped") == "memory-limit", headers
-            assert "memory limit of 1 GiB" in text and "narrow it" in text, text
+            assert "memory limit of 256 MiB" in text and "narrow it" in text, text
             assert time.monotonic() - started < 25  # the memory limit stopped it, not the time limit
-            cheap = server.post(CHEAP, source="127.0.0.3")
+            cheap = server.post(CHEAP, source="127.0.0.10")
             assert cheap[0] == 200, cheap
         after = _pool_back_to(server, 2)
     finally:
@@ -176,7 +177,10 @@ def test_a_query_over_the_memory_limit_gets_a_clear_503_and_the_pool_goes_on(see
     assert len(after["workers"]) == 2 and after["stopped_queries"] == before["stopped_queries"], after
 
 
-def test_worker_memory_option():
+def test_worker_memory_option(seed_build):
+    from kg.serve.settings import parse_size
+
+    assert Settings(build_dir=seed_build, base=BASE).worker_memory == 2**30  # the default of the library and of the CLI
     assert parse_size("1GiB") == 2**30 and parse_size("512MiB") == 2**29 and parse_size("0") == 0
     with pytest.raises(ValueError, match="not a size"):
         parse_size("lots")
@@ -186,8 +190,9 @@ def test_worker_memory_option():
 
     result = CliRunner().invoke(main, ["serve", "--worker-memory", "lots"])
     assert result.exit_code == 2 and "--worker-memory" in result.output and "not a size" in result.output
-    result = CliRunner().invoke(main, ["serve", "--worker-memory", "10MiB"])
-    assert result.exit_code == 2 and "at least 128MiB" in result.output
+    result = CliRunner().invoke(main, ["serve", "--worker-memory", "100MiB"])
+    assert result.exit_code == 2 and "at least 256MiB" in result.output
+    assert "[default: 1GiB]" in CliRunner().invoke(main, ["serve", "--help"]).output
 
 
 # --- finding 1, defence in depth: a worker reaches no address ---------------------------------------------
@@ -290,3 +295,13 @@ def test_isolation_unavailable_is_said_with_the_reason(monkeypatch):
     assert worker_module.isolate_network().startswith("unavailable: unshare(CLONE_NEWUSER|CLONE_NEWNET) failed")
     monkeypatch.setattr(worker_module.sys, "platform", "darwin")
     assert worker_module.isolate_network() == "unavailable: darwin has no network namespaces"
+
+
+def test_the_pool_says_what_it_could_not_apply(seed_build):
+    from kg.serve.pool import Pool
+
+    pool = Pool(Settings(build_dir=seed_build, base=BASE))
+    pool.confinement = {"network_isolation": "unavailable: darwin has no network namespaces", "memory_limit": "on"}
+    assert pool.unconfined() == ["query workers run without network isolation (unavailable: darwin has no network "
+                                 "namespaces); they keep serving"]  # fmt: skip
+    assert pool.describe()["network_isolation"].startswith("unavailable: darwin")

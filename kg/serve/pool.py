@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import itertools
 import logging
 import os
@@ -55,9 +56,11 @@ class Crowded(Unavailable):
 @dataclass(eq=False)
 class _Waiter:
     client: str
+    query: str  # a hash of the query's text, whitespace folded: a query stopped before is known again
     seq: int
     future: asyncio.Future = field(repr=False)
-    heavy: bool = False  # set when it is given a worker: the client counted as heavy then
+    heavy: bool = False  # set when it is given a worker (and cleared when it reaches the lane)
+    share: tuple = ()  # (client, heavy) whose running count it holds
 
 
 def _mib(n: int) -> str:
@@ -74,11 +77,12 @@ class Pool:
       (nice 19) and a warm spare takes its place among the fresh ones. The lane holds at most
       ``long_lane`` queries; one that turns long when it is full is stopped (503), so long queries
       never hold every worker.
-    * A client address has at most ``settings.per_client`` queries running; more wait their turn.
-    * Free workers go first to the waiting client that used the fewest worker-seconds lately. A
-      client whose query was stopped (time limit, memory limit, full lane) is *heavy* for
-      ``HEAVY_SECONDS``: its queries start only when the lane has room, in the warm spare, straight
-      into the lane, and so never take a fresh worker from the others.
+    * Free workers go first to the waiting client address that used the fewest worker-seconds lately.
+    * A query that a client had stopped (time limit, memory limit, full lane) is *heavy* from that
+      client for ``HEAVY_SECONDS``: it starts only when the lane has room, in the warm spare,
+      straight into the lane, and so never takes a fresh worker from the others.
+    * A client address has at most ``settings.per_client`` heavy queries and as many others running;
+      more wait their turn.
     """
 
     SLOW_SECONDS = 0.3
@@ -96,18 +100,21 @@ class Pool:
         self.spares_starting = 0
         self.stopped_queries = 0
         self.waiting: list[_Waiter] = []
-        self.running: Counter[str] = Counter()
+        self.running: Counter[tuple[str, bool]] = Counter()  # (client, heavy): queries running
         self.usage: dict[str, tuple[float, float]] = {}  # client: (worker-seconds, when)
-        self.heavy_until: dict[str, float] = {}
+        self.heavy_until: dict[tuple[str, str], float] = {}  # (client, query): until when it is heavy
         self.confinement: dict = {}
         self._seq = itertools.count()
 
     async def start(self) -> None:
         await asyncio.gather(*(self._add(self.idle) for _ in range(self.settings.workers)), self._add(self.spares))
-        for what, state in self.confinement.items():  # said on start (and in /status.json), not hidden
-            if state.startswith("unavailable"):
-                logging.getLogger("kg.serve").warning("kg serve: query workers run without %s: %s",
-                                                      what.replace("_", " "), state)  # fmt: skip
+        for message in self.unconfined():  # said on start (and in /status.json), not hidden
+            logging.getLogger("kg.serve").warning("kg serve: %s", message)
+
+    def unconfined(self) -> list[str]:
+        """What the workers could not apply on this platform, one sentence each."""
+        return [f"query workers run without {what.replace('_', ' ')} ({state}); they keep serving"
+                for what, state in self.confinement.items() if state.startswith("unavailable")]  # fmt: skip
 
     async def _add(self, queue: "asyncio.Queue[Worker]") -> None:
         spare = queue is self.spares
@@ -144,17 +151,18 @@ class Pool:
         seconds, when = self.usage.get(client, (0.0, now))
         return seconds * 0.5 ** ((now - when) / self.USAGE_HALF_LIFE)
 
-    def _charge(self, client: str, seconds: float, stopped: bool) -> None:
+    def _charge(self, waiter: _Waiter, seconds: float, stopped: bool) -> None:
         now = time.monotonic()
-        self.usage[client] = (self._usage(client, now) + seconds, now)
+        self.usage[waiter.client] = (self._usage(waiter.client, now) + seconds, now)
         if stopped:
-            self.heavy_until[client] = now + self.HEAVY_SECONDS
+            self.heavy_until[waiter.client, waiter.query] = now + self.HEAVY_SECONDS
         if len(self.usage) > 10_000:  # forget clients long gone
-            self.usage = {c: v for c, v in self.usage.items() if self._usage(c, now) > 0.01 or self.running[c]}
-            self.heavy_until = {c: t for c, t in self.heavy_until.items() if t > now}
+            self.usage = {c: v for c, v in self.usage.items() if self._usage(c, now) > 0.01}
+        if len(self.heavy_until) > 10_000:
+            self.heavy_until = {k: t for k, t in self.heavy_until.items() if t > now}
 
-    def _heavy(self, client: str, now: float) -> bool:
-        return self.heavy_until.get(client, 0.0) > now
+    def _heavy(self, waiter: _Waiter, now: float) -> bool:
+        return self.heavy_until.get((waiter.client, waiter.query), 0.0) > now
 
     def _dispatch(self) -> None:
         """Give free workers to waiting queries: fewest recent worker-seconds first, within the caps.
@@ -165,17 +173,17 @@ class Pool:
             heavy_ok = not self.spares.empty() and len(self.long) + self.heavy_starting < self.long_lane
             ready = []
             for w in self.waiting:
-                if self.running[w.client] >= self.settings.per_client:
+                heavy = self._heavy(w, now)
+                if self.running[w.client, heavy] >= self.settings.per_client:
                     continue
-                heavy = self._heavy(w.client, now)
                 if heavy_ok if heavy else light_ok:
                     ready.append((heavy, self._usage(w.client, now), w.seq, w))
             if not ready:
                 return
             heavy, _, _, waiter = min(ready, key=lambda r: r[:3])
-            waiter.heavy = heavy
+            waiter.heavy, waiter.share = heavy, (waiter.client, heavy)
             self.waiting.remove(waiter)
-            self.running[waiter.client] += 1
+            self.running[waiter.share] += 1
             self.heavy_starting += heavy
             if heavy:
                 worker = self.spares.get_nowait()
@@ -186,12 +194,13 @@ class Pool:
             waiter.future.set_result(worker)
 
     def _done(self, waiter: _Waiter) -> None:
-        self.running[waiter.client] -= 1
-        if not self.running[waiter.client]:
-            del self.running[waiter.client]
+        self.running[waiter.share] -= 1
+        if not self.running[waiter.share]:
+            del self.running[waiter.share]
 
-    async def _acquire(self, client: str) -> tuple[Worker, _Waiter]:
-        waiter = _Waiter(client, next(self._seq), asyncio.get_running_loop().create_future())
+    async def _acquire(self, client: str, query: str) -> tuple[Worker, _Waiter]:
+        fingerprint = hashlib.blake2b(" ".join(query.split()).encode(), digest_size=16).hexdigest()
+        waiter = _Waiter(client, fingerprint, next(self._seq), asyncio.get_running_loop().create_future())
         self.waiting.append(waiter)
         self._dispatch()
         try:
@@ -224,7 +233,7 @@ class Pool:
     async def run(self, job: dict, client: str = "-") -> tuple:
         """The worker's reply (status, media type, body, headers) to ``job`` sent by ``client`` (its
         address); raises Busy, Stopped, Crashed or Unavailable (OutOfMemory, Crowded)."""
-        worker, waiter = await self._acquire(client)
+        worker, waiter = await self._acquire(client, job["query"])
         started = time.monotonic()
         reply, failure = None, None
         try:
@@ -248,17 +257,19 @@ class Pool:
                 reply = worker.conn.recv()
         except (EOFError, OSError):
             failure = Crashed()
-            if worker.ran_out_of_memory():
+            if await anyio.to_thread.run_sync(worker.ran_out_of_memory):
                 failure = OutOfMemory(f"the query needed more than the worker's memory limit of "
                                       f"{_mib(self.settings.worker_memory)} and was stopped; narrow it (LIMIT, "
                                       "fewer rows to sort or group, shorter strings) and try again", **{"X-KG-Stopped": "memory-limit"})  # fmt: skip
         finally:  # also when the request is cancelled: never lose a worker, never leave one running
-            self.heavy_starting -= waiter.heavy
+            if waiter.heavy:  # ended before it reached the lane: still the lane's worker, not a fresh one
+                self.heavy_starting -= 1
+                self.long.add(worker)
             self._done(waiter)
             if reply is None and failure is None:
                 failure = Stopped()
-            self._charge(client, time.monotonic() - started, stopped=reply is None)
-            if reply is not None and not worker.lowered:
+            self._charge(waiter, time.monotonic() - started, stopped=reply is None)
+            if reply is not None and worker not in self.long:
                 self.idle.put_nowait(worker)
             else:
                 self._retire(worker, stopped=isinstance(failure, Stopped))
