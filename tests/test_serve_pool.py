@@ -115,7 +115,13 @@ def test_a_cheap_query_is_answered_while_20_clients_loop_a_cross_join(seed_build
     try:
         for t in threads:
             t.start()
-        time.sleep(3)  # the attack is under way: every worker has had a cross join
+        # the attack under way: every attacker has had its cross join stopped once, so the pool knows them
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            status = server.status()
+            if status.get("long_queries") == status.get("long_lane") and status["idle_workers"] == 2:
+                break
+            time.sleep(0.2)
         answers = [server.post(CHEAP, source="127.0.0.100", timeout=30) for _ in range(3)]
         status = server.status()
     finally:
@@ -305,3 +311,32 @@ def test_the_pool_says_what_it_could_not_apply(seed_build):
     assert pool.unconfined() == ["query workers run without network isolation (unavailable: darwin has no network "
                                  "namespaces); they keep serving"]  # fmt: skip
     assert pool.describe()["network_isolation"].startswith("unavailable: darwin")
+
+
+def test_a_full_lane_makes_room_by_stopping_the_heaviest_known_query(seed_build):
+    """When a query not known to run long turns long and the lane is full, a query the pool knows as
+    heavy (stopped before for its client) gives way: the one of the client that used most."""
+    from types import SimpleNamespace
+
+    from kg.serve.pool import Pool, _Waiter
+
+    killed = []
+
+    class LaneWorker:  # what the pool reads of a Worker in the lane
+        def __init__(self, client: str, heavy: bool):
+            self.waiter = _Waiter(client, "q", 0, None, share=(client, heavy))
+            self.preempted = False
+            self.process = SimpleNamespace(kill=lambda: killed.append(client))
+
+    lane_worker = LaneWorker
+
+    pool = Pool(Settings(build_dir=seed_build, base=BASE, workers=1))
+    honest, light_attacker, heavy_attacker = lane_worker("honest", False), lane_worker("a", True), lane_worker("b", True)
+    pool.long = {honest, light_attacker, heavy_attacker}
+    now = time.monotonic()
+    pool.usage = {"honest": (100.0, now), "a": (5.0, now), "b": (50.0, now)}
+    pool._preempt_heavy()
+    assert killed == ["b"] and heavy_attacker.preempted and pool.long == {honest, light_attacker}
+    pool._preempt_heavy()
+    pool._preempt_heavy()  # only the honest query is left: it is not known as heavy, so it stays
+    assert killed == ["b", "a"] and pool.long == {honest}

@@ -75,8 +75,9 @@ class Pool:
     * ``settings.workers`` *fresh* workers stay for new queries. A query still running after
       ``SLOW_SECONDS`` moves to the *long lane*: its worker is lowered to the least CPU priority
       (nice 19) and a warm spare takes its place among the fresh ones. The lane holds at most
-      ``long_lane`` queries; one that turns long when it is full is stopped (503), so long queries
-      never hold every worker.
+      ``long_lane`` queries. One that turns long when it is full takes the place of a heavy query
+      there (below), which is stopped; if there is none, it is stopped itself (503). So long queries
+      never hold every worker, and an attacker's known queries cannot keep honest long ones out.
     * Free workers go first to the waiting client address that used the fewest worker-seconds lately.
     * A query that a client had stopped (time limit, memory limit, full lane) is *heavy* from that
       client for ``HEAVY_SECONDS``: it starts only when the lane has room, in the warm spare,
@@ -191,6 +192,7 @@ class Pool:
                 self._keep_a_spare()
             else:
                 worker = self.idle.get_nowait()
+            worker.waiter = waiter
             waiter.future.set_result(worker)
 
     def _done(self, waiter: _Waiter) -> None:
@@ -241,6 +243,8 @@ class Pool:
             first = 0 if waiter.heavy else min(self.SLOW_SECONDS, self.settings.timeout)
             done = await anyio.to_thread.run_sync(worker.conn.poll, first)
             if not done and not waiter.heavy and len(self.long) + self.heavy_starting >= self.long_lane:
+                self._preempt_heavy()  # a query known to run long gives way to one that is not known
+            if not done and not waiter.heavy and len(self.long) + self.heavy_starting >= self.long_lane:
                 failure = Crowded(f"the server is busy with {len(self.long)} long queries, the most it runs at once, "
                                   f"so this one was stopped after {first:g} s to keep answering short ones; "
                                   "narrow it (LIMIT, more specific patterns) or try again later", **{"Retry-After": "10"})  # fmt: skip
@@ -257,7 +261,11 @@ class Pool:
                 reply = worker.conn.recv()
         except (EOFError, OSError):
             failure = Crashed()
-            if await anyio.to_thread.run_sync(worker.ran_out_of_memory):
+            if worker.preempted:
+                failure = Crowded("the server is busy with long queries, and this one, stopped for this client before, "
+                                  "gave way to one not known to run long; narrow it (LIMIT, more specific patterns) "
+                                  "or try again later", **{"Retry-After": "10"})  # fmt: skip
+            elif await anyio.to_thread.run_sync(worker.ran_out_of_memory):
                 failure = OutOfMemory(f"the query needed more than the worker's memory limit of "
                                       f"{_mib(self.settings.worker_memory)} and was stopped; narrow it (LIMIT, "
                                       "fewer rows to sort or group, shorter strings) and try again", **{"X-KG-Stopped": "memory-limit"})  # fmt: skip
@@ -269,7 +277,7 @@ class Pool:
             if reply is None and failure is None:
                 failure = Stopped()
             self._charge(waiter, time.monotonic() - started, stopped=reply is None)
-            if reply is not None and worker not in self.long:
+            if reply is not None and worker not in self.long and not worker.preempted:
                 self.idle.put_nowait(worker)
             else:
                 self._retire(worker, stopped=isinstance(failure, Stopped))
@@ -301,8 +309,18 @@ class Pool:
         worker.stop()  # SIGKILL: the query inside pyoxigraph cannot be interrupted any other way
         if worker in self.long:
             self.long.discard(worker)
-        else:
+        elif not worker.preempted:  # a preempted one left the lane already
             self._fill_fresh()
+
+    def _preempt_heavy(self) -> None:
+        """Free a place in the full lane by killing a heavy query there: the one of the client that used most."""
+        now = time.monotonic()
+        heavy = [w for w in self.long if w.waiter is not None and w.waiter.share[1]]
+        if heavy:
+            victim = max(heavy, key=lambda w: self._usage(w.waiter.client, now))
+            victim.preempted = True
+            self.long.discard(victim)
+            victim.process.kill()  # its own request ends with a 503 (Crowded) and retires the worker
 
     def close(self) -> None:
         for worker in list(self.all):

@@ -132,7 +132,10 @@ def _worker_main(conn, base: str, level: str, max_rows: int, memory: int = 0, is
     store, path = None, None
     live = current_generation(Path(build_dir)) if build_dir else None
     if live is not None:  # opened now, so that the first query is as quick as the others
-        store, path = OxigraphStore.open(str(live), base, level), str(live)
+        try:
+            store, path = OxigraphStore.open(str(live), base, level), str(live)
+        except Exception:  # noqa: BLE001 - a rebuild may have just replaced it: the first job opens the live one
+            store, path = None, None
     conn.send(("ready", {"network_isolation": network, "memory_limit": memory_limit}))
     while True:
         try:
@@ -167,6 +170,8 @@ class Worker:
         self.memory = settings.worker_memory
         self.confinement: dict = {}  # what the worker could apply: {"network_isolation": "on" | why not, …}
         self.lowered = False
+        self.preempted = False  # killed to make room in the long lane (kg.serve.pool)
+        self.waiter = None  # the pool's record of the query it runs
         self.process = context.Process(target=_worker_main, args=(child, settings.base, settings.level, settings.max_rows,
                                                                   settings.worker_memory, settings.isolate_network,
                                                                   str(settings.build_dir)),
