@@ -140,14 +140,16 @@ def queries_cmd(fmt):
 @click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(1),
               help="Most rows (or triples) a response carries; more are cut off and the response says so.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
-              help="Query worker processes (queries run in parallel up to this number; others wait).")
+              help="Query worker processes kept free for new queries; a query running past 0.3 s moves to a "
+                   "lane of up to 3 times this number (at low CPU priority), the rest wait.")  # fmt: skip
 @click.option("--queue-timeout", default=30.0, show_default=True, type=click.FloatRange(0.1, 3600),
               help="Seconds a request may wait for a free worker before it is answered 503.")
 @click.option("--worker-memory", default="1GiB", show_default=True, metavar="SIZE",
               help="Memory each query worker may use (e.g. 512MiB, 2GiB; 0 for no limit). A query that needs "
                    "more is stopped with a 503 and its worker replaced.")  # fmt: skip
 @click.option("--per-client", default=2, show_default=True, type=click.IntRange(1, 64),
-              help="Queries one client address may have running at once; more wait their turn.")
+              help="Queries one client address may have running at once (and as many known to run long); "
+                   "more wait their turn.")  # fmt: skip
 def serve_cmd(ctx, host, port, timeout, max_rows, workers, queue_timeout, worker_memory, per_client):
     """Serve the graph read-only over the SPARQL 1.1 Protocol at /sparql, with a query page at /.
 
@@ -174,9 +176,9 @@ def serve_cmd(ctx, host, port, timeout, max_rows, workers, queue_timeout, worker
         memory = parse_size(worker_memory)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--worker-memory") from None
-    if memory and memory < 128 * 2**20:
-        raise click.BadParameter(f"{worker_memory} is too little for a worker (it needs about 100 MiB to start): "
-                                 "give at least 128MiB, or 0 for no limit", param_hint="--worker-memory")  # fmt: skip
+    if memory and memory < 256 * 2**20:
+        raise click.BadParameter(f"{worker_memory} is too little for a worker (it needs about 110 MiB to start): "
+                                 "give at least 256MiB, or 0 for no limit", param_hint="--worker-memory")  # fmt: skip
     project.build(ctx.data_dir, ctx.build_dir, ctx.base, progress=lambda m: click.echo(f"… {m}", err=True))
     settings = serve.Settings(build_dir=Path(ctx.build_dir), base=ctx.base, level=ctx.level, timeout=timeout,
                               max_rows=max_rows, workers=workers, queue_timeout=queue_timeout,
