@@ -340,3 +340,20 @@ def test_a_full_lane_makes_room_by_stopping_the_heaviest_known_query(seed_build)
     pool._preempt_heavy()
     pool._preempt_heavy()  # only the honest query is left: it is not known as heavy, so it stays
     assert killed == ["b", "a"] and pool.long == {honest}
+
+
+def test_a_worker_whose_server_died_stops_by_itself(seed_build):
+    """A server killed with SIGKILL cannot stop its workers: a worker ends its query by itself once it
+    has used three times the time limit in CPU (before, a cross join ran on for ever at nice 19)."""
+    import signal
+
+    settings = Settings(build_dir=seed_build, base=BASE, timeout=0.5)
+    worker = worker_module.Worker(settings)
+    try:
+        assert worker.wait_ready(30)
+        worker.conn.send({"query": CROSS_JOIN, "accept": [], "format": None, "store": str(current_generation(seed_build)),
+                          "default_graphs": [], "named_graphs": []})  # fmt: skip
+        worker.process.join(60)  # nobody kills it: the server is "gone"
+        assert worker.process.exitcode == -signal.SIGXCPU, worker.process.exitcode
+    finally:
+        worker.stop()

@@ -7,6 +7,7 @@ import hashlib
 import itertools
 import logging
 import os
+import signal
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -269,6 +270,8 @@ class Pool:
                 failure = OutOfMemory(f"the query needed more than the worker's memory limit of "
                                       f"{_mib(self.settings.worker_memory)} and was stopped; narrow it (LIMIT, "
                                       "fewer rows to sort or group, shorter strings) and try again", **{"X-KG-Stopped": "memory-limit"})  # fmt: skip
+            elif worker.process.exitcode == -signal.SIGXCPU:  # its own CPU backstop (kg.serve.worker.limit_cpu)
+                failure = None
         finally:  # also when the request is cancelled: never lose a worker, never leave one running
             if waiter.heavy:  # ended before it reached the lane: still the lane's worker, not a fresh one
                 self.heavy_starting -= 1

@@ -120,8 +120,18 @@ def limit_memory(limit: int) -> str:
     return "on"
 
 
+def limit_cpu(seconds: float) -> None:
+    """Let this process use at most ``seconds`` more CPU time; past it the kernel ends it (SIGXCPU).
+    The server kills a worker at the time limit; this stops one whose server died first (a server
+    killed with SIGKILL never stops its workers), so no query runs on for ever."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    soft = int(usage.ru_utime + usage.ru_stime + seconds) + 1
+    resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
+
+
 def _worker_main(conn, base: str, level: str, max_rows: int, memory: int = 0, isolate: bool = True,
-                 build_dir: str | None = None) -> None:  # fmt: skip
+                 build_dir: str | None = None, timeout: float | None = None) -> None:  # fmt: skip
     """A worker: confine itself, open the live store read-only, answer jobs from ``conn`` until it closes."""
     from ..project import current_generation
     from ..store import OxigraphStore
@@ -129,6 +139,7 @@ def _worker_main(conn, base: str, level: str, max_rows: int, memory: int = 0, is
     network = isolate_network() if isolate else "off"
     os.environ["RUST_BACKTRACE"] = "0"  # at the memory limit the store aborts: one line in the log, not pages
     memory_limit = limit_memory(memory)
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a worker ended at a limit leaves no core file
     store, path = None, None
     live = current_generation(Path(build_dir)) if build_dir else None
     if live is not None:  # opened now, so that the first query is as quick as the others
@@ -143,6 +154,8 @@ def _worker_main(conn, base: str, level: str, max_rows: int, memory: int = 0, is
         except (EOFError, OSError):
             return
         try:
+            if timeout:
+                limit_cpu(3 * timeout + 1)
             if job["store"] != path:
                 store, path = OxigraphStore.open(job["store"], base, level), job["store"]
             reply = answer_query(store, job, max_rows)
@@ -174,7 +187,7 @@ class Worker:
         self.waiter = None  # the pool's record of the query it runs
         self.process = context.Process(target=_worker_main, args=(child, settings.base, settings.level, settings.max_rows,
                                                                   settings.worker_memory, settings.isolate_network,
-                                                                  str(settings.build_dir)),
+                                                                  str(settings.build_dir), settings.timeout),
                                        daemon=True, name="kg-serve-worker")  # fmt: skip
         self.process.start()
         child.close()
