@@ -8,14 +8,21 @@ kg/queries/*.rq with its default parameters, as ``/queries.json`` serves them �
 ``--expensive-ratio``, an *expensive* one (a cross join over all triples) that can only end at the
 server's time limit. It reports, separately for cheap and expensive queries, the number of
 requests, answers, "stopped at limit" (a 503 carrying ``X-KG-Stopped: time-limit``: the limit
-working, not an error), errors, p50/p99/max latency and throughput. The script stops by itself and
+working, not an error), errors, p50/p95/p99/max latency and throughput. The script stops by itself and
 stops the server it started.
+
+``--expensive-clients K`` adds K clients that loop expensive queries only (the starvation attack);
+``--memory-attack`` first sends, one after the other, an ORDER BY over a cross join and a CONCAT doubling
+a string to 2^29 characters, and reports each one's status and the server's peak memory (the RSS of
+the server's process tree). Each client connects from its own loopback source address
+(127.0.0.2, 127.0.0.3, …) as distinct clients would; ``--shared-address`` makes them all 127.0.0.1.
 
 Examples::
 
     .venv/bin/python scripts/loadtest.py                         # 8 clients x 20 s on data/
     .venv/bin/python scripts/loadtest.py --clients 16 --duration 60 --expensive-ratio 0.2 --json out.json
     .venv/bin/python scripts/loadtest.py --url http://127.0.0.1:7878/sparql
+    .venv/bin/python scripts/loadtest.py --clients 1 --expensive-ratio 0 --expensive-clients 20 --server-timeout 10
 
 Exit status 0 when no cheap query failed and every expensive one ended at the limit (or answered), 1 otherwise.
 """
@@ -23,6 +30,7 @@ Exit status 0 when no cheap query failed and every expensive one ended at the li
 from __future__ import annotations
 
 import argparse
+import http.client as httpclient
 import json
 import os
 import random
@@ -42,6 +50,11 @@ from pathlib import Path
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 ROOT = Path(__file__).resolve().parent.parent
 EXPENSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+MEMORY_HOGS = {  # each grows without end: a sort of a cross join, a string doubled 29 times (2^29 characters)
+    "order-by": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?c ?f ?i",
+    "concat": "SELECT (STRLEN(?a29) AS ?n) WHERE { BIND(\"x\" AS ?a0) "
+              + " ".join(f"BIND(CONCAT(?a{i}, ?a{i}) AS ?a{i + 1})" for i in range(29)) + " }",
+}
 
 
 def loopback_url(url: str) -> str:
@@ -69,6 +82,41 @@ def http(url: str, data: bytes | None = None, headers: dict | None = None, timeo
         return exc.code, exc.headers, exc.read()  # an email.message.Message: get() ignores case
 
 
+def post(url: str, query: str, source: str | None, timeout: float):
+    """(status, headers, body) of one form POST of ``query``, connecting from loopback address ``source``."""
+    parts = urllib.parse.urlsplit(url)
+    conn = httpclient.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout,
+                                      source_address=(source, 0) if source else None)  # fmt: skip
+    try:
+        conn.request("POST", parts.path, urllib.parse.urlencode({"query": query}),
+                     {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"})  # fmt: skip
+        response = conn.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        conn.close()
+
+
+def tree_rss(pid: int) -> int:
+    """Bytes of resident memory of process ``pid`` and all its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    rss = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        total += rss.get(p, 0)
+        todo += children.get(p, [])
+    return total
+
+
 class Server:
     """`kg serve` in a subprocess on a free loopback port, stopped on exit."""
 
@@ -76,7 +124,7 @@ class Server:
         port = free_port()
         command = [sys.executable, "-c", "from kg.cli import main; main()", "serve", "--data", args.data,
                    "--build-dir", args.build_dir, "--port", str(port), "--timeout", str(args.server_timeout),
-                   "--workers", str(args.server_workers)]  # fmt: skip
+                   "--workers", str(args.server_workers), *args.server_options.split()]  # fmt: skip
         self.proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
         self.url = f"http://127.0.0.1:{port}/sparql"
         deadline = time.monotonic() + 120
@@ -120,17 +168,25 @@ def percentile(values: list[float], q: float) -> float | None:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
-def client(n: int, url: str, cheap: list[str], args, deadline: float, tallies: dict, lock: threading.Lock) -> None:
+def source_address(n: int, args) -> str | None:
+    """Client n's own loopback source address (127.0.0.2 …), or None (the system's choice)."""
+    if args.shared_address or urllib.parse.urlsplit(args.url_used).hostname != "127.0.0.1" or sys.platform != "linux":
+        return None
+    return f"127.0.{(n + 2) // 256}.{(n + 2) % 256}"
+
+
+def client(n: int, url: str, cheap: list[str], args, deadline: float, tallies: dict, lock: threading.Lock,
+           ratio: float) -> None:  # fmt: skip
     rng = random.Random(args.seed * 1000 + n)
+    source = source_address(n, args)
     while time.monotonic() < deadline:
-        kind = "expensive" if rng.random() < args.expensive_ratio else "cheap"
+        kind = "expensive" if rng.random() < ratio else "cheap"
         query = EXPENSIVE if kind == "expensive" else rng.choice(cheap)
-        body = urllib.parse.urlencode({"query": query}).encode()
         started = time.perf_counter()
         try:
-            status, headers, _ = http(url, body, {"Content-Type": "application/x-www-form-urlencoded",
-                                                  "Accept": "application/sparql-results+json"}, timeout=args.request_timeout)  # fmt: skip
-            outcome = "ok" if status == 200 else "stopped" if headers.get("X-KG-Stopped") == "time-limit" else f"HTTP {status}"
+            status, headers, body = post(url, query, source, args.request_timeout)
+            outcome = ("ok" if status == 200 else "stopped" if headers.get("X-KG-Stopped") == "time-limit"
+                       else f"HTTP {status}: {body.decode(errors='replace')[:40]}…")  # fmt: skip
         except OSError as exc:
             outcome = f"{type(exc).__name__}"
         seconds = time.perf_counter() - started
@@ -150,10 +206,44 @@ def summarize(tallies: dict, seconds: float) -> dict:
         ms = lambda v: None if v is None else round(v * 1000, 1)  # noqa: E731
         out[kind] = {"requests": t.requests, "answered": len(t.latencies), "stopped_at_limit": len(t.stopped),
                      "errors": sum(t.errors.values()), "error_kinds": t.errors,
-                     "p50_ms": ms(percentile(t.latencies, 50)), "p99_ms": ms(percentile(t.latencies, 99)),
+                     "p50_ms": ms(percentile(t.latencies, 50)), "p95_ms": ms(percentile(t.latencies, 95)), "p99_ms": ms(percentile(t.latencies, 99)),
                      "max_ms": ms(max(t.latencies, default=None)),
                      "stopped_p50_ms": ms(percentile(t.stopped, 50)),
                      "answers_per_s": round(len(t.latencies) / seconds, 1)}  # fmt: skip
+    return out
+
+
+def memory_attack(url: str, server, args) -> dict:
+    return {name: memory_hog(url, server, args, name, query) for name, query in MEMORY_HOGS.items()}
+
+
+def memory_hog(url: str, server, args, name: str, query: str) -> dict:
+    """Send ``query`` once while sampling the server tree's memory: its status, seconds and peak RSS."""
+    pid = server.proc.pid if server else None
+    before = tree_rss(pid) if pid else None
+    peak, done = before or 0, threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.wait(0.05):
+            peak = max(peak, tree_rss(pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    if pid:
+        sampler.start()
+    started = time.perf_counter()
+    try:
+        status, _, body = post(url, query, None, args.request_timeout)
+        answer = body.decode(errors="replace").strip()[:200]
+    except OSError as exc:
+        status, answer = None, f"{type(exc).__name__}: {exc}"
+    seconds = time.perf_counter() - started
+    done.set()
+    mib = lambda b: None if b is None else round(b / 2**20)  # noqa: E731
+    out = {"status": status, "seconds": round(seconds, 1), "answer": answer, "rss_before_mib": mib(before),
+           "rss_peak_mib": mib(peak) if pid else None}  # fmt: skip
+    print(f"memory attack {name}: HTTP {status} after {seconds:.1f} s, server tree {out['rss_before_mib']} MiB -> peak "
+          f"{out['rss_peak_mib']} MiB: {answer}", file=sys.stderr)  # fmt: skip
     return out
 
 
@@ -163,6 +253,11 @@ def main(argv=None) -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of load")
     parser.add_argument("--expensive-ratio", type=float, default=0.05, help="share of expensive queries")
+    parser.add_argument("--expensive-clients", type=int, default=0, help="more clients that loop expensive queries only")
+    parser.add_argument("--shared-address", action="store_true", help="every client connects from 127.0.0.1")
+    parser.add_argument("--memory-attack", action="store_true",
+                        help="first send two queries that grow without end; report their status and the peak memory")  # fmt: skip
+    parser.add_argument("--server-options", default="", help="more `kg serve` options for the started server")
     parser.add_argument("--data", default=str(ROOT / "data"))
     parser.add_argument("--build-dir", default=str(ROOT / "build"))
     parser.add_argument("--server-timeout", type=float, default=2.0, help="--timeout of the started server")
@@ -171,7 +266,7 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
-    if not (1 <= args.clients <= 256 and 0 < args.duration <= 3600 and 0 <= args.expensive_ratio <= 1):
+    if not (1 <= args.clients + args.expensive_clients <= 256 and 0 < args.duration <= 3600 and 0 <= args.expensive_ratio <= 1):
         parser.error("--clients 1..256, --duration 0..3600 s, --expensive-ratio 0..1")
 
     server = None
@@ -188,13 +283,17 @@ def main(argv=None) -> int:
         if status != 200:
             raise SystemExit(f"{url}: /queries.json answered {status}")
         cheap = [q["query"] for q in json.loads(body)]
-        print(f"{len(cheap)} named queries; {args.clients} clients for {args.duration:g} s against {url}", file=sys.stderr)
+        args.url_used = url
+        memory = memory_attack(url, server, args) if args.memory_attack else None
+        print(f"{len(cheap)} named queries; {args.clients} clients (+{args.expensive_clients} looping expensive "
+              f"queries) for {args.duration:g} s against {url}", file=sys.stderr)  # fmt: skip
         tallies = {"cheap": Tally(), "expensive": Tally()}
         lock = threading.Lock()
         started = time.monotonic()
         deadline = started + args.duration
-        threads = [threading.Thread(target=client, args=(n, url, cheap, args, deadline, tallies, lock), daemon=True)
-                   for n in range(args.clients)]  # fmt: skip
+        ratios = [args.expensive_ratio] * args.clients + [1.0] * args.expensive_clients
+        threads = [threading.Thread(target=client, args=(n, url, cheap, args, deadline, tallies, lock, ratio), daemon=True)
+                   for n, ratio in enumerate(ratios)]  # fmt: skip
         for t in threads:
             t.start()
         for t in threads:
@@ -206,17 +305,18 @@ def main(argv=None) -> int:
         if server:
             server.stop()
 
-    figures = {"clients": args.clients, "duration_s": args.duration, "elapsed_s": round(seconds, 1),
+    figures = {"clients": args.clients, "expensive_clients": args.expensive_clients, "duration_s": args.duration, "elapsed_s": round(seconds, 1),
                "expensive_ratio": args.expensive_ratio, "server_timeout_s": server_status.get("timeout_seconds"),
                "server_workers": args.server_workers if server else len(server_status.get("workers", [])) or None, "cpus": os.cpu_count(),
+               "load_average_at_end": [round(x, 2) for x in os.getloadavg()], "memory_attack": memory,
                **summarize(tallies, seconds)}  # fmt: skip
-    print(f"{'':10} {'requests':>9} {'answered':>9} {'stopped':>8} {'errors':>7} {'p50 ms':>8} {'p99 ms':>8} "
+    print(f"{'':10} {'requests':>9} {'answered':>9} {'stopped':>8} {'errors':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
           f"{'max ms':>8} {'answers/s':>10}")  # fmt: skip
     for kind in ("cheap", "expensive"):
         f = figures[kind]
         cell = lambda v: "-" if v is None else f"{v:,}"  # noqa: E731
         print(f"{kind:10} {f['requests']:>9,} {f['answered']:>9,} {f['stopped_at_limit']:>8,} {f['errors']:>7,} "
-              f"{cell(f['p50_ms']):>8} {cell(f['p99_ms']):>8} {cell(f['max_ms']):>8} {f['answers_per_s']:>10}")  # fmt: skip
+              f"{cell(f['p50_ms']):>8} {cell(f['p95_ms']):>8} {cell(f['p99_ms']):>8} {cell(f['max_ms']):>8} {f['answers_per_s']:>10}")  # fmt: skip
         if f["error_kinds"]:
             print(f"{'':10} errors: {f['error_kinds']}")
     print(json.dumps({k: v for k, v in figures.items() if k not in ("cheap", "expensive")}))

@@ -140,14 +140,21 @@ def queries_cmd(fmt):
 @click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(1),
               help="Most rows (or triples) a response carries; more are cut off and the response says so.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
-              help="Query worker processes (queries run in parallel up to this number; others wait).")
+              help="Query worker processes kept free for new queries; a query running past 0.3 s moves to a "
+                   "lane of up to 3 times this number (at low CPU priority), the rest wait.")  # fmt: skip
 @click.option("--queue-timeout", default=30.0, show_default=True, type=click.FloatRange(0.1, 3600),
               help="Seconds a request may wait for a free worker before it is answered 503.")
+@click.option("--worker-memory", default="1GiB", show_default=True, metavar="SIZE",
+              help="Memory each query worker may use (e.g. 512MiB, 2GiB; 0 for no limit). A query that needs "
+                   "more is stopped with a 503 and its worker replaced.")  # fmt: skip
+@click.option("--per-client", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Queries one client address may have running at once (and as many known to run long); "
+                   "more wait their turn.")  # fmt: skip
 @click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME[:PORT]",
               help="Another name clients reach the server by, e.g. behind a proxy (repeatable). A request whose "
                    "Host header names anything but this, the --host address or loopback is refused (400): "
                    "a web page cannot rebind a name of its own to this server (DNS rebinding).")  # fmt: skip
-def serve_cmd(ctx, host, port, timeout, max_rows, workers, queue_timeout, allow_hosts):
+def serve_cmd(ctx, host, port, timeout, max_rows, workers, queue_timeout, worker_memory, per_client, allow_hosts):
     """Serve the graph read-only over the SPARQL 1.1 Protocol at /sparql, with a query page at /.
 
     The graph is built on start when data/ changed; while serving, each request reads the live
@@ -159,10 +166,12 @@ def serve_cmd(ctx, host, port, timeout, max_rows, workers, queue_timeout, allow_
       kg serve
       kg serve --port 8000 --timeout 30 --max-rows 50000
       kg serve --host 0.0.0.0 --allow-host kg.example.org --allow-host 192.0.2.7
+      kg serve --workers 4 --worker-memory 2GiB --per-client 1
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5' http://127.0.0.1:7878/sparql
     """
     from .. import project, serve
     from ..serve.guards import host_name
+    from ..serve.settings import parse_size
 
     if ctx.store != "oxigraph":
         raise click.ClickException(f"kg serve serves the on-disk store; --store {ctx.store} is not supported here "
@@ -174,10 +183,17 @@ def serve_cmd(ctx, host, port, timeout, max_rows, workers, queue_timeout, allow_
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"kg serve: listening on {host}: anyone who can reach this address can read the {ctx.level} graph "
                    "(clients must name it, loopback, or a name given with --allow-host)", err=True)  # fmt: skip
+    try:
+        memory = parse_size(worker_memory)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--worker-memory") from None
+    if memory and memory < 256 * 2**20:
+        raise click.BadParameter(f"{worker_memory} is too little for a worker (it needs about 110 MiB to start): "
+                                 "give at least 256MiB, or 0 for no limit", param_hint="--worker-memory")  # fmt: skip
     project.build(ctx.data_dir, ctx.build_dir, ctx.base, progress=lambda m: click.echo(f"… {m}", err=True))
     settings = serve.Settings(build_dir=Path(ctx.build_dir), base=ctx.base, level=ctx.level, timeout=timeout,
                               max_rows=max_rows, workers=workers, queue_timeout=queue_timeout,
-                              allowed_hosts=allow_hosts)  # fmt: skip
+                              allowed_hosts=allow_hosts, worker_memory=memory, per_client=per_client)  # fmt: skip
     try:
         serve.run(settings, host=host, port=port)
     except OSError as exc:

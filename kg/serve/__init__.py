@@ -40,7 +40,7 @@ from starlette.staticfiles import StaticFiles
 from .. import sparql
 from .media import accepted, choose_format  # noqa: F401 - part of the module's interface
 from .guards import HostCheck, SecurityHeaders
-from .pool import Busy, Crashed, Pool, Stopped
+from .pool import Busy, Crashed, Pool, Stopped, Unavailable
 from .request import MAX_REQUEST_BYTES, RequestError, query_of  # noqa: F401 - MAX_REQUEST_BYTES: the interface
 from .settings import Settings
 
@@ -90,7 +90,9 @@ def create_app(settings: Settings, host: str = "127.0.0.1", port: int = 7878) ->
                "default_graphs": [v for k, v in pairs if k == "default-graph-uri"],
                "named_graphs": [v for k, v in pairs if k == "named-graph-uri"]}  # fmt: skip
         try:
-            status, media, body, headers = await state["pool"].run(job)
+            status, media, body, headers = await state["pool"].run(job, request.client.host if request.client else "-")
+        except Unavailable as exc:  # over the memory limit, or stopped to keep short queries going: the pool says why
+            return _text(503, str(exc), **exc.headers)
         except Stopped:
             return _text(503, f"the query was stopped after the time limit of {settings.timeout:g} s; "
                               "narrow it (LIMIT, more specific patterns) and try again", **{"X-KG-Stopped": "time-limit"})  # fmt: skip
@@ -109,7 +111,7 @@ def create_app(settings: Settings, host: str = "127.0.0.1", port: int = 7878) ->
                              "timeout_seconds": settings.timeout, "max_rows": settings.max_rows,
                              "workers": sorted(w.process.pid for w in pool.serving()), "idle_workers": pool.idle.qsize(),
                              "spare_workers": pool.spares.qsize(),
-                             "stopped_queries": pool.stopped_queries})  # fmt: skip
+                             "stopped_queries": pool.stopped_queries, **pool.describe()})  # fmt: skip
 
     async def page(request: Request) -> Response:
         return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
