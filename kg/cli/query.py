@@ -163,7 +163,7 @@ def serve_cmd(ctx, host, port, timeout, max_rows, workers, queue_timeout):
                                    "(point clients at that endpoint directly, or drop --store)")  # fmt: skip
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"kg serve: listening on {host}: anyone who can reach this address can read the {ctx.level} graph", err=True)
-    project.build(ctx.data_dir, ctx.build_dir, ctx.base, progress=lambda m: click.echo(f"… {m}", err=True))
+    project.build(ctx.data_dir, ctx.build_dir, ctx.base, level=ctx.level, progress=lambda m: click.echo(f"… {m}", err=True))
     settings = serve.Settings(build_dir=Path(ctx.build_dir), base=ctx.base, level=ctx.level, timeout=timeout,
                               max_rows=max_rows, workers=workers, queue_timeout=queue_timeout)  # fmt: skip
     try:
