@@ -4,11 +4,14 @@ every command opens it.
 Layout of the build folder::
 
     build/store/CURRENT         name of the live generation (replaced atomically)
-    build/store/gen-<hash>/     an Oxigraph store, built once for one fingerprint of the inputs
+    build/store/gen-<hash>/     an Oxigraph store, built once for one fingerprint of the inputs;
+                                its summary.json keeps, per level, a name, counts and a records
+                                digest computed from that level's content only (what a level shows)
     build/store/build.lock      held while a build runs
     build/graph-extras/*.nq     derived graphs to load with the records (e.g. metrics written back
-                                by `kg metrics --into-graph`); each names the records fingerprint it
-                                was computed from on its first line, and is left out when stale
+                                by `kg metrics --into-graph`); each names, on its first line, the
+                                digest of the records of the level it was computed at, and is left
+                                out when stale
 
 A build writes a new generation under a temporary name, renames it, then replaces CURRENT. A build
 killed at any point leaves CURRENT pointing at the last good generation; readers never see a
@@ -234,7 +237,8 @@ def build(data_dir=None, build_dir=None, base=None, force: bool = False, progres
             spilled.add(list(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS)), records=False)
         now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         level_info = spilled.level_info(records_digests, before.get("level_info") if before else None, now)
-        changed = force or before is None or before.get("level_info", {}).get(level, {}).get("name") != level_info[level]["name"]
+        shown_before = (before or {}).get("level_info", {}).get(level, {}).get("name")
+        changed = force or shown_before != level_info[level]["name"]
         say = (progress or (lambda message: None)) if changed else (lambda message: None)
         for message in held:
             say(message)
@@ -289,10 +293,31 @@ def records_fingerprint(data_dir=None, base=None, level: str = "public") -> str:
     valid when only a restricted record changes. (Converts the records; use ``level_records_digest``
     on a built generation instead where one exists.)"""
     data_dir, base = config.data_dir(data_dir), config.base_iri(base)
+    return _records_digests(load_records(data_dir), base)[level]
+
+
+def _records_digests(records: Records, base: str) -> dict[str, str]:
     spilled = _Spill(None, base)
-    for chunk in to_rdf.record_quad_chunks(load_records(data_dir), base):
+    for chunk in to_rdf.record_quad_chunks(records, base):
         spilled.add(chunk)
-    return spilled.records_digests()[level]
+    return spilled.records_digests()
+
+
+def current_extras(data_dir, build_dir, base, progress=None, level: str = "public") -> list[tuple[Path, str]]:
+    """The graph-extras files computed from these records (at any level), with a digest of each;
+    a stale one computed at ``level`` or below is reported to ``progress`` (for ``kg.remote``)."""
+    files = _extras_files(Path(build_dir))
+    if not files:
+        return []
+    valid = set(_records_digests(load_records(config.data_dir(data_dir)), config.base_iri(base)).values())
+    out = []
+    for path, digest in files:
+        computed_from = _extras_header(path)
+        if computed_from in valid:
+            out.append((path, digest))
+        elif progress and to_rdf.LEVEL_RANK.get(computed_from.split(":", 1)[0], 2) <= to_rdf.LEVEL_RANK[level]:
+            progress(f"leaving out {path.name}: computed from other records (run the command that wrote it again)")
+    return out
 
 
 def level_records_digest(generation: Path, level: str) -> str:
@@ -303,7 +328,8 @@ def level_records_digest(generation: Path, level: str) -> str:
 def _extras_files(build_dir: Path) -> list[tuple[Path, str]]:
     """The derived graphs waiting to be loaded, with a digest of each file."""
     folder = extras_dir(build_dir)
-    return [(path, hashlib.sha256(path.read_bytes()).hexdigest()) for path in sorted(folder.glob("*.nq"))] if folder.is_dir() else []
+    paths = sorted(folder.glob("*.nq")) if folder.is_dir() else []
+    return [(path, hashlib.sha256(path.read_bytes()).hexdigest()) for path in paths]
 
 
 def _extras_header(path: Path) -> str:

@@ -231,7 +231,7 @@ class RemoteStore(Store):
         data_dir, base = config.data_dir(data_dir), config.base_iri(base)
         say = progress or (lambda message: None)
         fp = project.fingerprint(data_dir, base)
-        extras = project._current_extras(config.build_dir(build_dir), fp, say)
+        extras = project.current_extras(data_dir, config.build_dir(build_dir), base, say, level)
         fp = hashlib.sha256((fp + "".join(d for _, d in extras)).encode()).hexdigest()
         store = cls(url, base, level)
         known_fp, known = store._read_marker()

@@ -26,7 +26,6 @@ records above the level.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 import pyoxigraph as ox
