@@ -707,6 +707,8 @@ def _fold(text: str) -> str:
     casefold), accents dropped (so "Zoe" in a URL matches "Zoë"), invisible format characters (soft
     hyphen, zero-width space and joiners, BOM) removed, and every dash, punctuation mark, underscore
     and line break turned into one space."""
+    if text.isascii():  # most text: nothing to normalize, and no accents or invisible characters
+        return " ".join(re.sub(r"[\W_]+", " ", text.lower()).split())
     text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
     text = "".join(c for c in text if unicodedata.category(c) not in ("Mn", "Cf"))
     return " ".join(re.sub(r"[\W_]+", " ", unicodedata.normalize("NFKC", text)).split())
@@ -763,6 +765,9 @@ class NameMatcher:
         self._by_first: dict[str, list[str]] = {}
         for key in self.keys:
             self._by_first.setdefault(key.split()[0], []).append(key)
+
+    def __bool__(self) -> bool:
+        return bool(self.keys)
 
     def find(self, text: str) -> set:
         found: set = set()

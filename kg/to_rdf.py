@@ -161,7 +161,7 @@ class _Emitter:
         return quads
 
     def add(self, graph: ox.NamedNode, s, p, o) -> None:
-        if isinstance(o, ox.Literal) and o.datatype.value in FREE_TEXT:
+        if self.sensitive_names and isinstance(o, ox.Literal) and o.datatype.value in FREE_TEXT:
             o = self.checked_text(graph, s, N(p), o)
         self.quads.append(ox.Quad(s, N(p), o, graph))
 
@@ -231,6 +231,8 @@ class _Emitter:
 
     def quote_level(self, text: str) -> str:
         """The highest level of any person or organization whose name, alias or acronym the text uses."""
+        if not self.sensitive_names:  # nothing above public to look for
+            return "public"
         level = self._quote_levels.get(text)
         if level is None:  # each quote is asked about several times (its graph, each fact it backs)
             level = self._quote_levels[text] = self._find_quote_level(text)
