@@ -5,7 +5,8 @@ exported and served at the public level. Then only restricted records change (th
 new restricted person, a new restricted affiliation) and the same commands run again in the same
 build folder: every printed line, ``/status.json``, the metrics files, the metrics written into the
 graph (with their ``prov:generatedAtTime``), a named query over them and the exports must be
-byte-identical. A fresh build of either folder prints the same lines too. The names are invented.
+byte-identical. A fresh build of either folder prints the same lines too, and an upload to a SPARQL
+server (``--store URL``) says nothing about the restricted graphs it sends. The names are invented.
 """
 
 from __future__ import annotations
@@ -198,3 +199,44 @@ def test_status_json_store_name_is_the_levels_own(before_and_after):
     summary = json.loads((result.path / "summary.json").read_text())
     assert summary["level_info"]["public"]["summary"]["people"] == 1  # Asha Khan only
     assert summary["level_info"]["restricted"]["summary"]["people"] == 3  # and Zoë, Ulla (after the change)
+
+
+class _FakeServer:
+    """What a SPARQL server keeps of an upload (graph payloads by name), without the network."""
+
+    def __init__(self):
+        self.graphs: dict[str, bytes] = {}
+
+    def install(self, monkeypatch):
+        from kg.remote import KG_NS, RemoteStore, marker_graph
+
+        def read_marker(store):
+            lines = self.graphs.get(marker_graph(store.base), b"").decode().splitlines()
+            fp = next((line.split('"')[1] for line in lines if f"{KG_NS}fingerprint" in line), None)
+            digests = {line.split(">")[0][1:]: line.split('"')[1] for line in lines if "contentDigest" in line}
+            return fp, digests
+
+        monkeypatch.setattr(RemoteStore, "_read_marker", read_marker)
+        monkeypatch.setattr(RemoteStore, "_put", lambda store, graph, data: self.graphs.__setitem__(graph, data))
+        monkeypatch.setattr(RemoteStore, "_delete", lambda store, graph: self.graphs.pop(graph, None))
+
+
+def test_uploading_to_a_sparql_server_says_nothing_of_restricted_graphs(tmp_path, monkeypatch):
+    from kg.remote import RemoteStore
+
+    server = _FakeServer()
+    server.install(monkeypatch)
+    data = _data(tmp_path)
+    heard: list[str] = []
+    RemoteStore.for_data("http://127.0.0.1:9/sparql", data_dir=data, build_dir=tmp_path / "b", progress=heard.append)
+    assert len(heard) == 1 and "graph(s) readable at public" in heard[0]
+    assert "restricted" not in heard[0].replace(str(tmp_path), "<root>")
+    restricted = [g for g in server.graphs if "/graph/restricted/" in g]
+    assert restricted, "the server holds every level"
+    before = {g: server.graphs[g] for g in server.graphs if "/graph/restricted/" not in g and "/meta/" not in g}
+    change_only_restricted_records(data)
+    heard.clear()
+    store = RemoteStore.for_data("http://127.0.0.1:9/sparql", data_dir=data, build_dir=tmp_path / "b", progress=heard.append)
+    assert store.uploaded and all("/graph/restricted/" in g for g in store.uploaded)  # the change did go up
+    assert heard == []  # and nothing was said about it at public
+    assert {g: server.graphs[g] for g in before} == before
