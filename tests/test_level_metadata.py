@@ -122,7 +122,8 @@ def _outputs(data: Path, build_dir: Path, root: Path, server) -> dict[str, objec
     out["metric files"] = {p.name: p.read_bytes() for p in sorted(metrics_dir.iterdir())}
     for fmt in ("nq", "ttl"):
         out[f"export {fmt}"] = _ontology_bnodes_masked(_lines(kg("export", "--format", fmt, *args), root))
-    out["top-by-centrality"] = _lines(kg("query", "--name", "top-by-centrality", "--format", "csv", *args), root)
+    out["top-by-centrality"] = _lines(kg("query", "--name", "top-by-centrality", "--param", "projection=organizations",
+                                         "--format", "csv", *args), root)
     out["status.json"] = _status(server)  # the same running server: it follows the live generation
     return out
 
@@ -167,6 +168,8 @@ def test_the_public_metrics_are_kept_and_dated_by_the_public_content(before_and_
     assert "leaving out" not in before["build"] + before["into-graph"]
     built_at = project.level_built_at(project.current_generation(build_dir), "public")
     assert built_at in before["export nq"]  # the time the public content was first built
+    rows = before["top-by-centrality"].split("\n--- stderr")[0].splitlines()
+    assert len(rows) > 1 and all(built_at.rstrip("Z") in row for row in rows[1:])  # the figures, and when
 
 
 def test_the_restricted_level_does_see_the_change(before_and_after):
