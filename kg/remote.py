@@ -213,6 +213,7 @@ class RemoteStore(Store):
         self.http = _Http(url)
         self._graphs = allowed_graphs(graphs or [], base, level)
         self.uploaded: list[str] = []  # graphs sent by for_data
+        self.deleted: list[str] = []  # graphs deleted by for_data
 
     # building ---------------------------------------------------------------------------------------
     @classmethod
@@ -231,18 +232,21 @@ class RemoteStore(Store):
         data_dir, base = config.data_dir(data_dir), config.base_iri(base)
         say = progress or (lambda message: None)
         fp = project.fingerprint(data_dir, base)
-        extras = project._current_extras(config.build_dir(build_dir), fp, say)
+        extras = project.current_extras(data_dir, config.build_dir(build_dir), base, say, level)
         fp = hashlib.sha256((fp + "".join(d for _, d in extras)).encode()).hexdigest()
         store = cls(url, base, level)
         known_fp, known = store._read_marker()
         if known_fp != fp:
             started = time.perf_counter()
-            say(f"reading records in {data_dir}")
             quads = project.all_quads(load_records(data_dir), base)
             for path, _ in extras:
                 quads.extend(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS))
-            known = store._upload(quads, known, fp, say)
-            say(f"uploaded {len(store.uploaded):,} graph(s) to {url} in {time.perf_counter() - started:.1f} s")
+            known = store._upload(quads, known, fp)
+            # told afterwards, and only about the graphs this level reads: nothing above it shows
+            sent, deleted = (allowed_graphs(g, base, level) for g in (store.uploaded, store.deleted))
+            if sent or deleted:
+                say(f"read the records in {data_dir}; uploaded {len(sent):,} graph(s) readable at {level} and "
+                    f"deleted {len(deleted):,} on {url} in {time.perf_counter() - started:.1f} s")  # fmt: skip
         store._graphs = allowed_graphs(known, base, level)
         return store
 
@@ -259,7 +263,7 @@ class RemoteStore(Store):
                 digests[s] = o
         return fp, digests
 
-    def _upload(self, quads: list[ox.Quad], known: dict[str, str], fp: str, say) -> dict[str, str]:
+    def _upload(self, quads: list[ox.Quad], known: dict[str, str], fp: str) -> dict[str, str]:
         by_graph: dict[str, list[ox.Triple]] = {}
         blank: dict[ox.BlankNode, ox.BlankNode] = {}  # stable labels, so an unchanged graph has the same digest
 
@@ -274,8 +278,7 @@ class RemoteStore(Store):
         digests = {g: hashlib.sha256(data).hexdigest() for g, data in payloads.items()}
         changed = sorted(g for g in digests if known.get(g) != digests[g])
         gone = sorted(set(known) - set(digests))
-        say(f"uploading {len(changed):,} of {len(digests):,} graph(s) ({len(quads):,} quads), deleting {len(gone):,}")
-        self.uploaded = changed
+        self.uploaded, self.deleted = changed, gone
         with ThreadPoolExecutor(UPLOAD_THREADS) as pool:
             list(pool.map(lambda g: self._put(g, payloads[g]), changed))
             list(pool.map(self._delete, gone))

@@ -14,14 +14,16 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterator
+from urllib.parse import unquote
 
 import pyoxigraph as ox
 
 from . import vocab
-from .records import Event, Quote, Records, Report, SourceText, name_key
+from .records import Event, NameMatcher, Quote, Records, Report, SourceText
 from .vocab import KG, ORG, PART, PROV, RDF, RDFS, SCHEMA, SECTOR, SKOS, THEME, XSD
 
 LEVEL_RANK = {name: rank for rank, name in enumerate(vocab.LEVELS)}
+FREE_TEXT = {str(XSD.string), str(XSD.anyURI), "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}  # checked for names
 _NODES: dict[str, ox.NamedNode] = {}  # IRI -> node: the same few thousand terms recur in millions of quads
 
 
@@ -111,21 +113,25 @@ class _Emitter:
         self._quote_levels: dict[str, str] = {}
         self._digests: dict[str, str] = {}
         # names that must not appear in a quote or free text shown below their level
-        self.sensitive_names = sorted(
-            {(name_key(n), p.sensitivity) for p in records.people.values() if p.sensitivity != "public"
-             for n in (p.name, *p.aliases)}
-            | {(name_key(n), o.sensitivity) for o in records.organizations.values() if o.sensitivity != "public"
-               for n in (o.name, *o.acronyms, *o.aliases)}
-        )
+        self.sensitive_names = NameMatcher(
+            [(n, p.sensitivity, True) for p in records.people.values() if p.sensitivity != "public"
+             for n in (p.name, *p.aliases)]
+            + [(n, o.sensitivity, False) for o in records.organizations.values() if o.sensitivity != "public"
+               for n in (o.name, *o.acronyms, *o.aliases)]
+        )  # fmt: skip
         self.entity_level: dict[str, str] = {}
         for p in records.people.values():
             self.entity_level[self.person(p.id).value] = p.sensitivity
         for o in records.organizations.values():
             self.entity_level[self.org(o.id).value] = o.sensitivity
+        # a source or event whose id names someone goes up to their level: the id is in many IRIs
+        self.source_level = {r.source.id: max_level(r.source.sensitivity, self.text_level(r.source.id))
+                             for r in records.reports}  # fmt: skip
         for r in records.reports:
             for e in r.events:
-                named = self.text_level(e.name, e.venue, *(s.name for s in e.sections))
-                self.entity_level[self.event(e.id).value] = max_level(e.sensitivity, r.source.sensitivity, named)
+                named = self.text_level(e.id, e.name, e.venue, *(s.name for s in e.sections))
+                self.entity_level[self.event(e.id).value] = max_level(e.sensitivity, self.source_level[r.source.id], named)
+        self._linked: set[tuple[str, str]] = set()
 
     # IRIs -------------------------------------------------------------------------------------------
     def person(self, pid: str) -> ox.NamedNode:
@@ -155,7 +161,28 @@ class _Emitter:
         return quads
 
     def add(self, graph: ox.NamedNode, s, p, o) -> None:
+        if self.sensitive_names and isinstance(o, ox.Literal) and o.datatype.value in FREE_TEXT:
+            o = self.checked_text(graph, s, N(p), o)
         self.quads.append(ox.Quad(s, N(p), o, graph))
+
+    def checked_text(self, graph: ox.NamedNode, s, p: ox.NamedNode, o: ox.Literal) -> ox.Literal:
+        """Free text written at a level is checked against the names above it: text that names
+        someone higher (a source's title, URL or file name, a city, a person's or organization's
+        name or alias…) is written whole only in the same-named graph of that level, and replaced
+        by a marker here, so a public reader sees that a value was withheld but not the value."""
+        level = graph_level(graph.value, self.iri.base)
+        if level is None:
+            return o
+        needed = max_level(level, self.text_level(o.value))
+        if needed == level:
+            return o
+        name = graph.value[len(self.iri.base + "graph/" + level + "/") :]
+        higher = self.iri.graph(name, needed)
+        self.quads.append(ox.Quad(s, p, o, higher))
+        if name != "registry" and (name, needed) not in self._linked:  # as for any graph of a source
+            self._linked.add((name, needed))
+            self.quads.append(ox.Quad(higher, N(PROV.wasDerivedFrom), self.iri("source", name), self.iri.graph("registry", needed)))
+        return lit(f"[withheld: this text names someone recorded at the {needed} level]")
 
     def add_all(self, graph: ox.NamedNode, s, pairs) -> None:
         for p, o in pairs:
@@ -204,22 +231,22 @@ class _Emitter:
 
     def quote_level(self, text: str) -> str:
         """The highest level of any person or organization whose name, alias or acronym the text uses."""
+        if not self.sensitive_names:  # nothing above public to look for
+            return "public"
         level = self._quote_levels.get(text)
         if level is None:  # each quote is asked about several times (its graph, each fact it backs)
             level = self._quote_levels[text] = self._find_quote_level(text)
         return level
 
     def _find_quote_level(self, text: str) -> str:
-        folded = f" {name_key(text)} "
-        level = "public"
-        for key, entity_level in self.sensitive_names:
-            if f" {key} " in folded:
-                level = max_level(level, entity_level)
-        return level
+        return max_level("public", *self.sensitive_names.find(text))
 
     def text_level(self, *texts: str | None) -> str:
-        """The level of free text (names, titles, units) by the names it uses, like a quote's."""
-        return max_level("public", *(self.quote_level(t) for t in texts if t))
+        """The level of free text (names, titles, units, URLs) by the names it uses, like a quote's;
+        a percent-encoded URL or file name is read decoded too."""
+        texts = [t for t in texts if t]
+        texts += [unquote(t) for t in texts if "%" in t]
+        return max_level("public", *(self.quote_level(t) for t in texts))
 
     # registries -------------------------------------------------------------------------------------
     def registry(self) -> None:
@@ -259,18 +286,19 @@ class _Emitter:
     def report(self, report: Report) -> None:
         src = report.source
         s = self.iri("source", src.id)
-        g0 = self.iri.graph(src.id, src.sensitivity)
+        src_level = self.source_level[src.id]
+        g0 = self.iri.graph(src.id, src_level)
         self.add_all(g0, s, [(RDF.type, N(PROV.Entity)), (RDF.type, N(SCHEMA.CreativeWork)),
                              (vocab.DCTERMS.title, lit(src.title)), (KG.file, lit(src.file)),
                              (SCHEMA.url, lit(src.url, XSD.anyURI) if src.url else None),
                              (vocab.DCTERMS.issued, date_literal(src.published) if src.published else None),
                              (vocab.DCTERMS.type, lit(src.type) if src.type else None)])  # fmt: skip
-        self.add(self.iri.graph("registry", src.sensitivity), g0, PROV.wasDerivedFrom, s)
+        self.add(self.iri.graph("registry", src_level), g0, PROV.wasDerivedFrom, s)
 
         def graph_for(*nodes, own="public"):
-            level = self.level_of(*nodes, own=max_level(own, src.sensitivity))
+            level = self.level_of(*nodes, own=max_level(own, src_level))
             g = self.iri.graph(src.id, level)
-            if level != src.sensitivity:
+            if level != src_level:
                 self.add(self.iri.graph("registry", level), g, PROV.wasDerivedFrom, s)
             return g
 

@@ -30,14 +30,20 @@ def build(ctx, force):
     if ctx.store != "oxigraph":
         raise click.ClickException(f"`kg build` writes the on-disk store or a SPARQL server; --store {ctx.store} "
                                    "is built in memory by each command that uses it.")  # fmt: skip
-    result = project.build(ctx.data_dir, ctx.build_dir, ctx.base, force=force,
+    result = project.build(ctx.data_dir, ctx.build_dir, ctx.base, force=force, level=ctx.level,
                            progress=lambda m: click.echo(f"… {m}", err=True))  # fmt: skip
     for warning in result.warnings:  # found when the records are read, so on a rebuild
         click.echo(f"warning: {warning}", err=True)
-    state = "built" if result.rebuilt else "up to date"
-    click.echo(f"Graph {state} in {result.seconds:.2f} s: {result.path}")
-    click.echo("  records, all sensitivity levels:")
-    for line in result.summary.lines():
+    echo_level(result, ctx)
+
+
+def echo_level(result, ctx) -> None:
+    """What a build did, as seen at the command's level: nothing here depends on records above it."""
+    view = result.at(ctx.level)
+    click.echo(f"Graph {'built' if view.changed else 'up to date'} in {result.seconds:.2f} s: "
+               f"{Path(ctx.build_dir) / 'store'}, {view.name} at the {ctx.level} level")  # fmt: skip
+    click.echo(f"  what the {ctx.level} level reads (--level to see more):")
+    for line in view.summary.lines():
         click.echo(f"  {line}")
 
 

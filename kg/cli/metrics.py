@@ -78,8 +78,9 @@ def metrics(ctx, projection, fmt, output, top, by, k, engine, into_graph):
         else:
             results = [m.measure_projection(store, projection, k=k, engine=engine)]
     if into_graph:
-        result = project.build(ctx.data_dir, ctx.build_dir, ctx.base, progress=say)
-        say(f"graph {'rebuilt with' if result.rebuilt else 'already holds'} the metrics: {result.path}")
+        result = project.build(ctx.data_dir, ctx.build_dir, ctx.base, progress=say, level=ctx.level)
+        view = result.at(ctx.level)
+        say(f"graph {'rebuilt with' if view.changed else 'already holds'} the metrics: {view.name} at the {ctx.level} level")
     for graph, node_metrics, figures in results:
         for note in figures["notes"][1:]:
             say(note)

@@ -190,7 +190,7 @@ def serve_cmd(ctx, host, port, timeout, max_rows, workers, queue_timeout, worker
     if memory and memory < 256 * 2**20:
         raise click.BadParameter(f"{worker_memory} is too little for a worker (it needs about 110 MiB to start): "
                                  "give at least 256MiB, or 0 for no limit", param_hint="--worker-memory")  # fmt: skip
-    project.build(ctx.data_dir, ctx.build_dir, ctx.base, progress=lambda m: click.echo(f"… {m}", err=True))
+    project.build(ctx.data_dir, ctx.build_dir, ctx.base, level=ctx.level, progress=lambda m: click.echo(f"… {m}", err=True))
     settings = serve.Settings(build_dir=Path(ctx.build_dir), base=ctx.base, level=ctx.level, timeout=timeout,
                               max_rows=max_rows, workers=workers, queue_timeout=queue_timeout,
                               allowed_hosts=allow_hosts, worker_memory=memory, per_client=per_client)  # fmt: skip

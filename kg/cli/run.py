@@ -9,6 +9,7 @@ import click
 from .. import export as export_mod
 from .. import project
 from . import main
+from .core import echo_level
 from .options import graph_options
 
 
@@ -27,11 +28,8 @@ def run(ctx, out_dir):
     from .. import metrics, viz  # heavy imports, only for this command
 
     say = lambda message: click.echo(f"… {message}", err=True)  # noqa: E731
-    result = project.build(ctx.data_dir, ctx.build_dir, ctx.base, progress=say)
-    click.echo(f"Graph {'built' if result.rebuilt else 'up to date'}: {result.path}")
-    click.echo("  records, all sensitivity levels:")
-    for line in result.summary.lines():
-        click.echo(f"  {line}")
+    result = project.build(ctx.data_dir, ctx.build_dir, ctx.base, progress=say, level=ctx.level)
+    echo_level(result, ctx)
     out_dir = out_dir or Path(ctx.build_dir) / "outputs"
     with ctx.open_graph() as store:
         say("computing metrics of every projection")

@@ -15,16 +15,17 @@ reader below that level never sees figures computed from facts above it)::
     {base}metric/{projection}/run  a prov:Activity ; rdfs:label ; kg:algorithm ; kg:parameters .
 
 The quads go to ``<build>/graph-extras/metrics-<projection>.nq``, whose first line names the
-records fingerprint (``kg.project.EXTRAS_HEADER``), and ``kg.project.build`` then loads them with
-the records, atomically. The time is the build time of the store the figures were computed from
-(not the wall clock), and a file whose figures did not change is left untouched, so running the
-command twice changes nothing.
+digest of the records readable at the level (``kg.project.EXTRAS_HEADER``,
+``kg.project.records_fingerprint``), and ``kg.project.build`` then loads them with the records,
+atomically. The time is when the content of that level was first built (not the wall clock, and
+not a rebuild that changed only records above the level), and a file whose figures did not change
+is left untouched, so running the command twice changes nothing, and nothing in it depends on
+records above the level.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -111,11 +112,11 @@ def metrics_quads(graph, metrics, figures: dict, projection: str, base: str, lev
     return sorted(quads, key=lambda q: (q.subject.value, q.predicate.value, str(q.object)))
 
 
-def _built_at(build_dir: Path) -> str:
+def _live(build_dir: Path) -> Path:
     live = project.current_generation(build_dir)
     if live is None:
         raise ValueError(f"no built store under {build_dir}: run `kg build` first")
-    return json.loads((live / "summary.json").read_text())["built_at"]
+    return live
 
 
 def _without_time(text: bytes) -> list[bytes]:
@@ -133,8 +134,9 @@ def into_graph(store, projections, data_dir=None, build_dir=None, base=None, k=N
     data_dir, build_dir, base = config.data_dir(data_dir), config.build_dir(build_dir), config.base_iri(base)
     if getattr(store, "kind", "") != "oxigraph" or not hasattr(store, "inner"):
         raise ValueError("--into-graph writes into the on-disk store: use --store oxigraph (the default)")
-    header = (project.EXTRAS_HEADER + project.records_fingerprint(data_dir, base) + "\n").encode()
-    when = _built_at(build_dir)
+    live = _live(build_dir)  # the store was opened on it: figures and header come from this level only
+    header = (project.EXTRAS_HEADER + project.level_records_digest(live, store.level) + "\n").encode()
+    when = project.level_built_at(live, store.level)
     out = []
     for name in projections:
         graph, metrics, figures = measure_projection(store, name, k=k, engine=engine)

@@ -57,7 +57,7 @@ def create_app(settings: Settings, host: str = "127.0.0.1", port: int = 7878) ->
     from contextlib import asynccontextmanager
 
     from ..bindings import with_values
-    from ..project import current_generation
+    from ..project import current_generation, generation_name
 
     state: dict = {}
 
@@ -107,7 +107,8 @@ def create_app(settings: Settings, host: str = "127.0.0.1", port: int = 7878) ->
     async def status(request: Request) -> Response:
         pool = state["pool"]
         live = current_generation(settings.build_dir)
-        return JSONResponse({"store": live.name if live else None, "level": settings.level,
+        name = generation_name(live, settings.level) if live else None  # this level's content only
+        return JSONResponse({"store": name, "level": settings.level,
                              "timeout_seconds": settings.timeout, "max_rows": settings.max_rows,
                              "workers": sorted(w.process.pid for w in pool.serving()), "idle_workers": pool.idle.qsize(),
                              "spare_workers": pool.spares.qsize(),
