@@ -34,6 +34,7 @@ from xml.sax.saxutils import escape, quoteattr
 from rdflib.term import BNode, Literal, URIRef
 
 from . import sparql_guard, vocab  # the guard's patterns compile at import: in the fork server, once for all workers
+from .spreadsheet import safe_cell
 
 QUERIES_DIR = Path(__file__).parent / "queries"
 HEADER = re.compile(r"^#\s*(title|description|param|example)\s*:\s*(.*?)\s*$")
@@ -307,11 +308,12 @@ def to_json(variables: list[str], rows: list[list]) -> str:
 
 
 def to_csv(variables: list[str], rows: list[list]) -> str:
-    """SPARQL 1.1 Query Results CSV (plain values, CRLF line ends)."""
+    """SPARQL 1.1 Query Results CSV (plain values, CRLF line ends), each cell safe to open in a
+    spreadsheet (``kg.spreadsheet.safe_cell``: a value that would run as a formula gets a leading ')."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(variables)
-    writer.writerows([plain(c) for c in row] for row in rows)
+    writer.writerows([safe_cell(plain(c)) for c in row] for row in rows)
     return out.getvalue()
 
 

@@ -44,3 +44,22 @@ def test_numbers_stay_numbers():
     assert safe_cell("0.5") == "0.5"
     for formula in ("=1+1", "+SUM(A1)", "-cmd|' /C calc'!A0", "@SUM(A1)", "\t=1", "\r=1"):
         assert safe_cell(formula) == "'" + formula
+
+
+def test_kg_query_csv_and_the_endpoint_csv_are_neutralised(tmp_path):
+    """`kg query --format csv` and the endpoint's text/csv answers share `kg.sparql.to_csv`."""
+    from kg import sparql
+
+    data = mini_data(tmp_path, orgs=f"""\
+        organizations:
+          - id: example-org
+            name: '{EVIL}'
+            sector: civil-society
+        """)
+    result = kg("query", "--data", data, "--build-dir", tmp_path / "build", "--format", "csv",
+                "SELECT ?name ?n WHERE { ?o a org:Organization ; schema:name ?name . BIND(-2 AS ?n) }")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[1:] == [["'" + EVIL, "-2"]]
+    served = sparql.format_select(["name"], [[{"type": "literal", "value": "@SUM(A1)"}]], "csv", "https://kg.example.org/")
+    assert served.splitlines()[1] == "'@SUM(A1)"
