@@ -41,13 +41,15 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, data: Path, build_dir: Path):
+    """`kg serve` on a free loopback port, with this module's limits; ``options`` add to them or override them."""
+
+    def __init__(self, data: Path, build_dir: Path, *options: str):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.sparql = self.url + "/sparql"
         command = [sys.executable, "-c", "from kg.cli import main; main()", "serve", "--data", str(data),
                    "--build-dir", str(build_dir), "--port", str(self.port), "--timeout", str(TIMEOUT),
-                   "--max-rows", str(MAX_ROWS), "--workers", "2"]  # fmt: skip
+                   "--max-rows", str(MAX_ROWS), "--workers", "2", *options]  # fmt: skip
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         deadline = time.monotonic() + 60
         while True:

@@ -24,6 +24,7 @@ from kg.project import current_generation
 from kg.serve import worker as worker_module
 from kg.serve.settings import Settings
 
+from . import test_serve
 from .conftest import DATA, require
 
 BASE = "https://kg.example.org/id/"
@@ -34,32 +35,11 @@ DOUBLING = ("SELECT (STRLEN(?a29) AS ?n) WHERE { BIND(\"x\" AS ?a0) "
 CHEAP = "SELECT (COUNT(*) AS ?n) WHERE { ?p a schema:Person }"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """`kg serve` with the given options on a free loopback port."""
+class Server(test_serve.Server):
+    """`kg serve` on the seed with the given options (they override tests.test_serve's limits)."""
 
     def __init__(self, build_dir: Path, *options: str):
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        command = [sys.executable, "-c", "from kg.cli import main; main()", "serve", "--data", str(DATA),
-                   "--build-dir", str(build_dir), "--port", str(self.port), *options]  # fmt: skip
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(self.url + "/status.json", timeout=2).ok:
-                    return
-            except requests.ConnectionError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.process.kill()
-                pytest.fail(f"kg serve did not start: {self.process.stdout.read()}")
-            time.sleep(0.2)
+        super().__init__(DATA, build_dir, *options)
 
     def status(self) -> dict:
         return requests.get(self.url + "/status.json", timeout=10).json()
