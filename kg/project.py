@@ -27,7 +27,6 @@ import hashlib
 import json
 import os
 import shutil
-import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -131,11 +130,12 @@ def all_quads(records: Records, base: str) -> list[ox.Quad]:
 
 
 class _Lock:
-    """An exclusive lock on the build folder; the second builder waits and says so."""
+    """An exclusive lock on the build folder; the second builder waits and says so (through ``say``)."""
 
-    def __init__(self, path: Path, wait_seconds: float = 600):
+    def __init__(self, path: Path, wait_seconds: float = 600, say=None):
         self.path = path
         self.wait_seconds = wait_seconds
+        self.say = say or (lambda message: None)
 
     def __enter__(self):
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -145,8 +145,7 @@ class _Lock:
         except BlockingIOError:
             self.handle.seek(0)
             holder = self.handle.read().strip() or "another process"
-            print(f"kg: another build is running on {self.path.parent} ({holder}); waiting for it to finish…",
-                  file=sys.stderr)  # fmt: skip
+            self.say(f"another build is running on {self.path.parent} ({holder}); waiting for it to finish")
             deadline = time.monotonic() + self.wait_seconds
             while True:
                 try:
@@ -206,7 +205,7 @@ def build(data_dir=None, build_dir=None, base=None, force: bool = False, progres
     held: list[str] = []  # progress waits until we know whether the shown level changed
     started = time.perf_counter()
     root = store_root(build_dir)
-    with _Lock(root / "build.lock"):
+    with _Lock(root / "build.lock", say=progress):
         fp = fingerprint(data_dir, base)
         extras = _extras_files(build_dir)
         name = "gen-" + hashlib.sha256((fp + "".join(d for _, d in extras)).encode()).hexdigest()[:16]

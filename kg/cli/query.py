@@ -195,7 +195,7 @@ def serve_cmd(ctx, host, port, timeout, max_rows, workers, queue_timeout, worker
                               max_rows=max_rows, workers=workers, queue_timeout=queue_timeout,
                               allowed_hosts=allow_hosts, worker_memory=memory, per_client=per_client)  # fmt: skip
     try:
-        serve.run(settings, host=host, port=port)
+        serve.run(settings, host=host, port=port, announce=lambda message: click.echo(message))
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}. "
                                    "Choose another --port (or stop what uses it).") from None

@@ -144,8 +144,8 @@ def create_app(settings: Settings, host: str = "127.0.0.1", port: int = 7878) ->
     return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
 
 
-def run(settings: Settings, host: str = "127.0.0.1", port: int = 7878) -> None:
-    """Serve until interrupted."""
+def run(settings: Settings, host: str = "127.0.0.1", port: int = 7878, announce=None) -> None:
+    """Serve until interrupted; ``announce(message)`` is told where, once the port is known to be free."""
     import socket
 
     import uvicorn
@@ -154,7 +154,8 @@ def run(settings: Settings, host: str = "127.0.0.1", port: int = 7878) -> None:
     with socket.socket(family) as probe:  # say so plainly, before any worker starts, when the port is taken
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         probe.bind((host, port))
-    print(f"kg serve: SPARQL endpoint http://{host}:{port}/sparql, query page http://{host}:{port}/ "
-          f"(level {settings.level}, time limit {settings.timeout:g} s, at most {settings.max_rows:,} rows, "
-          f"{settings.workers} workers); Ctrl-C stops", flush=True)  # fmt: skip
+    if announce:
+        announce(f"kg serve: SPARQL endpoint http://{host}:{port}/sparql, query page http://{host}:{port}/ "
+                 f"(level {settings.level}, time limit {settings.timeout:g} s, at most {settings.max_rows:,} rows, "
+                 f"{settings.workers} workers); Ctrl-C stops")  # fmt: skip
     uvicorn.run(create_app(settings, host, port), host=host, port=port, log_level="warning")
