@@ -24,6 +24,7 @@ output.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 import re
@@ -52,6 +53,10 @@ ANY_ENTITY = ("about", "entity")
 
 class QueryError(Exception):
     """A query that cannot run as asked; the message says what to change."""
+
+
+class UnknownId(QueryError):
+    """A parameter names an id (or IRI) that nothing readable at the store's level has."""
 
 
 @dataclass
@@ -180,10 +185,19 @@ def param_term(name: str, value: str, base: str, exists=None):
     return Literal(value)
 
 
-def bindings_for(query: NamedQuery | None, given: dict[str, str], base: str, exists=None) -> dict:
-    """Terms for a named query's parameters (defaults filled in) or for an ad-hoc query's ``--param``s."""
+def bindings_for(query: NamedQuery | None, given: dict[str, str], base: str, exists=None, store=None) -> dict:
+    """Terms for a named query's parameters (defaults filled in) or for an ad-hoc query's ``--param``s.
+
+    With ``store``, each given value of an id parameter (see ``ID_KINDS``, ``ANY_ENTITY``) must name
+    something readable in it, else ``UnknownId`` says so with the nearest readable ids."""
+    if store is not None and exists is None:
+        exists = lambda iri: _known(store, iri)  # noqa: E731
     if query is None:
-        return {name: param_term(name, value, base, exists) for name, value in given.items()}
+        out = {name: param_term(name, value, base, exists) for name, value in given.items()}
+        if store is not None:
+            for name, value in given.items():
+                check_id(store, name, value, out[name])
+        return out
     declared = {p.name: p for p in query.params}
     unknown = sorted(set(given) - set(declared))
     if unknown:
@@ -194,7 +208,53 @@ def bindings_for(query: NamedQuery | None, given: dict[str, str], base: str, exi
         value = given.get(p.name, p.default)
         if value != "":
             out[p.name] = param_term(p.name, value, base, exists)
+            if store is not None and p.name in given:
+                check_id(store, p.name, value, out[p.name])
     return out
+
+
+# ids that name nothing ------------------------------------------------------------------------------
+KIND_WORDS = {"base:org/": "organization", "base:person/": "person", "base:event/": "event",
+              "base:source/": "source", str(vocab.THEME): "theme", str(vocab.SECTOR): "sector"}  # fmt: skip
+
+
+def _known(store, iri) -> bool:
+    """Whether any readable triple has ``iri`` as its subject or object."""
+    return bool(store.query("ASK { { ?iri ?p ?o } UNION { ?s ?p ?iri } }", {"iri": URIRef(str(iri))}).askAnswer)
+
+
+def readable_ids(store, namespace: str) -> list[str]:
+    """The short ids under ``namespace`` that the store (one level's graphs) holds, sorted."""
+    answer = store.query("SELECT DISTINCT ?x WHERE { { ?x ?p ?o } UNION { ?s ?p ?x } "
+                         f"FILTER(isIRI(?x) && STRSTARTS(STR(?x), {Literal(namespace).n3()})) }}")  # fmt: skip
+    var = answer.vars[0]
+    ids = {str(row[var])[len(namespace):] for row in _rows(answer) if var in row}
+    return sorted(i for i in ids if SLUG.match(i))
+
+
+def _either(words: list[str]) -> str:
+    return " or ".join(words) if len(words) < 3 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+def check_id(store, name: str, value: str, term) -> None:
+    """Raise ``UnknownId`` when an id parameter's value names nothing readable in ``store``.
+
+    The message depends only on what is readable (the typed text, and ids at the store's level for
+    suggestions): an id withheld above the level reads exactly as one that never existed."""
+    if name not in ID_KINDS and name not in ANY_ENTITY or not isinstance(term, URIRef) or _known(store, term):
+        return
+    base = store.base
+    kinds = [ID_KINDS[name]] if name in ID_KINDS else ["base:person/", "base:org/", "base:event/"]
+    namespaces = [base + k[5:] if k.startswith("base:") else k for k in kinds]
+    text = value.strip().strip("<>")
+    typed = next((text[len(ns):] for ns in namespaces if text.startswith(ns)), text)
+    if ":" in typed and not typed.startswith("http"):
+        typed = typed.partition(":")[2]
+    words = _either([KIND_WORDS[k] for k in kinds])
+    candidates = sorted({i for ns in namespaces for i in readable_ids(store, ns)})
+    close = difflib.get_close_matches(typed, candidates, n=3, cutoff=0.6)
+    hint = f" Did you mean {_either([f'`{c}`' for c in close])}?" if close else " No readable id is close to it."
+    raise UnknownId(f"--param {name}={value}: no {words} with this id in the graph.{hint}")
 
 
 # the shape of a query --------------------------------------------------------------------------------------

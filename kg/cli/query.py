@@ -59,8 +59,7 @@ def query_cmd(ctx, query, file, name, params, fmt, output):
         text = sparql.with_prefixes(text)
         assignments = sparql.parse_assignments(params)
         with ctx.open_graph() as store:
-            exists = _exists(store)
-            bindings = sparql.bindings_for(named, assignments, store.base, exists)
+            bindings = sparql.bindings_for(named, assignments, store.base, store=store)
             answer = sparql.run(store, text, bindings)
             base = store.base
     except sparql.QueryError as exc:
@@ -85,13 +84,6 @@ def query_cmd(ctx, query, file, name, params, fmt, output):
         sys.stdout.flush()
     if answer.kind == "ASK" and not answer.boolean:
         sys.exit(1)
-
-
-def _exists(store):
-    def exists(iri) -> bool:
-        return bool(store.query("ASK { { ?iri ?p ?o } UNION { ?s ?p ?iri } }", {"iri": iri}).askAnswer)
-
-    return exists
 
 
 @main.command("queries")
