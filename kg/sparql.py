@@ -169,8 +169,9 @@ def param_term(name: str, value: str, base: str, exists=None):
     if re.match(r"^https?://[^\s<>\"{}|^`\\]+$", text):
         return URIRef(text)
     prefix, colon, local = text.partition(":")
-    if colon and prefix in vocab.PREFIXES and re.match(r"^[A-Za-z0-9_.-]+$", local):
-        return URIRef(str(vocab.PREFIXES[prefix]) + local)
+    known = vocab.all_prefixes(base)
+    if colon and prefix in known and re.match(r"^[A-Za-z0-9_.-]+$", local):
+        return URIRef(known[prefix] + local)
     if re.match(r"^-?\d+$", text):
         return Literal(int(text))
     kind = ID_KINDS.get(name)
@@ -501,7 +502,7 @@ def run(store, sparql: str, bindings: dict | None = None) -> Answer:
     Parameters
     ----------
     store: any ``kg.store.Store`` (on-disk Oxigraph, memory, remote).
-    sparql: the query text.
+    sparql: the query text; the project's prefixes it uses but does not declare are added (``with_prefixes``).
     bindings: variable name -> rdflib term, bound as a VALUES block (see ``kg.bindings``).
 
     Returns
@@ -515,6 +516,7 @@ def run(store, sparql: str, bindings: dict | None = None) -> Answer:
     """
     from .store import to_ox
 
+    sparql = with_prefixes(sparql, store.base)
     try:
         ordered = inspect(sparql)
     except Refused as exc:
@@ -628,10 +630,12 @@ def has_dataset_clause(sparql: str) -> bool:
     return False
 
 
-def with_prefixes(text: str) -> str:
-    """The query with PREFIX lines added for the project's prefixes (``vocab.PREFIXES``) that it uses
-    but does not declare, so ``schema:name`` works without a prologue."""
+def with_prefixes(text: str, base: str | None = None) -> str:
+    """The query with PREFIX lines added for the project's prefixes (``vocab.PREFIXES``, and given the
+    data's base ``vocab.DATA_PREFIXES``: ``person:``, ``organization:``, ``event:``, ``source:``) that it
+    uses but does not declare, so ``schema:name`` or ``organization:cfhr`` works without a prologue."""
+    known = vocab.all_prefixes(base)
     declared = {m.lower() for m in re.findall(r"PREFIX\s+([A-Za-z][\w.-]*)?:", text, re.IGNORECASE)}
     tokens = _strip_literals(text)
-    missing = [p for p in vocab.PREFIXES if p not in declared and re.search(rf"(?<![\w:-]){p}:", tokens)]
-    return "".join(f"PREFIX {p}: <{vocab.PREFIXES[p]}>\n" for p in missing) + text
+    missing = [p for p in known if p not in declared and re.search(rf"(?<![\w:-]){p}:", tokens)]
+    return "".join(f"PREFIX {p}: <{known[p]}>\n" for p in missing) + text

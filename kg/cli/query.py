@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .. import sparql
+from .. import sparql, vocab
 from . import main
 from .options import graph_options
 
@@ -49,14 +49,20 @@ def query_cmd(ctx, query, file, name, params, fmt, output):
     exits with status 0 (true) or 1 (false).
 
     \b
+    Prefixes that need no PREFIX line:
+      {fixed}
+      and for the data's own IRIs, under its base ({base_example}):
+      {data}
+
+    \b
     Examples:
       kg query --name people-of-organization --param org=cfhr
-      kg query 'SELECT ?name WHERE { ?p a schema:Person ; schema:name ?name }' --format csv
+      kg query 'SELECT ?name WHERE {{ organization:cfhr schema:name ?name }}'
+      kg query 'SELECT ?name WHERE {{ ?p a schema:Person ; schema:name ?name }}' --format csv
       kg query --file my.rq --param theme=human-trafficking --format json -o answer.json
     """
     try:
         text, named = _query_text(query, file, name)
-        text = sparql.with_prefixes(text)
         assignments = sparql.parse_assignments(params)
         with ctx.open_graph() as store:
             bindings = sparql.bindings_for(named, assignments, store.base, store=store)
@@ -84,6 +90,11 @@ def query_cmd(ctx, query, file, name, params, fmt, output):
         sys.stdout.flush()
     if answer.kind == "ASK" and not answer.boolean:
         sys.exit(1)
+
+
+query_cmd.help = query_cmd.help.format(
+    fixed=", ".join(f"{p}:" for p in vocab.PREFIXES), base_example=vocab.DEFAULT_BASE,
+    data=", ".join(f"{p}: ({path}…)" for p, path in vocab.DATA_PREFIXES.items()))  # fmt: skip
 
 
 @main.command("queries")

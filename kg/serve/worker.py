@@ -55,7 +55,7 @@ def answer_query(store, job: dict, max_rows: int) -> tuple[int, str, bytes, dict
     The store holds only the graphs readable at its level: a graph named above it is simply empty."""
     import pyoxigraph as ox
 
-    query = sparql.with_prefixes(job["query"])
+    query = sparql.with_prefixes(job["query"], store.base)
     try:  # a long query is not remembered: 256 of a megabyte each would hold a quarter of a GiB
         ordered = inspect_cached(query) if len(query) < 20_000 else sparql.inspect(query)
     except sparql.Refused as exc:
