@@ -34,7 +34,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from rdflib.term import BNode, Literal, URIRef
 
-from . import sparql_guard, vocab  # the guard's patterns compile at import: in the fork server, once for all workers
+from . import query_errors, sparql_guard, vocab  # the guard's patterns compile at import: in the fork server, once for all workers
 from .spreadsheet import safe_cell
 
 QUERIES_DIR = Path(__file__).parent / "queries"
@@ -516,7 +516,7 @@ def run(store, sparql: str, bindings: dict | None = None) -> Answer:
     """
     from .store import to_ox
 
-    sparql = with_prefixes(sparql, store.base)
+    written, sparql = sparql, with_prefixes(sparql, store.base)
     try:
         ordered = inspect(sparql)
     except Refused as exc:
@@ -526,8 +526,11 @@ def run(store, sparql: str, bindings: dict | None = None) -> Answer:
     except ValueError as exc:  # kg.bindings: nowhere to put the parameters
         raise QueryError(str(exc)) from None
     except SyntaxError as exc:
-        raise QueryError(f"the query is not valid SPARQL: {exc}") from None
+        raise QueryError(query_errors.explain(written, store.base, str(exc))) from None
     except Exception as exc:  # noqa: BLE001 - engines raise their own kinds (rdflib: NotBoundError ...)
+        found = query_errors.problem(written, store.base)
+        if found:
+            raise QueryError(found) from None
         raise QueryError(f"the {store.kind} engine could not run the query: {type(exc).__name__}: {exc}. "
                          "Try the default store (--store oxigraph) or simplify the query.") from None
     if result.type == "ASK":

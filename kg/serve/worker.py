@@ -16,7 +16,7 @@ import signal
 import sys
 from pathlib import Path
 
-from .. import sparql
+from .. import query_errors, sparql
 from .media import choose_format
 from .settings import Settings
 
@@ -71,8 +71,8 @@ def answer_query(store, job: dict, max_rows: int) -> tuple[int, str, bytes, dict
             result = store.inner.query(query, base_iri=store.base)
         else:
             result = store.raw_query(query, base_iri=store.base)
-    except SyntaxError as exc:
-        return 400, "text/plain; charset=utf-8", f"the query is not valid SPARQL: {exc}\n".encode(), {}
+    except SyntaxError as exc:  # positioned in the text as sent, before the prefixes were added
+        return 400, "text/plain; charset=utf-8", f"{query_errors.explain(job['query'], store.base, str(exc))}\n".encode(), {}
     headers = {}
     if isinstance(result, ox.QueryBoolean):
         key, media = choose_format("ASK", job["accept"], job["format"])
