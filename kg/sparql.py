@@ -421,23 +421,36 @@ def to_markdown(variables: list[str], rows: list[list], base: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_table(variables: list[str], rows: list[list], base: str, width: int = 60) -> str:
-    """An aligned text table; long values are cut to ``width`` characters with an ellipsis."""
+TABLE_WIDTH = 60  # characters a table cell shows before it is cut (kg query --width)
+
+
+def to_table(variables: list[str], rows: list[list], base: str, width: int = TABLE_WIDTH) -> str:
+    """An aligned text table; values longer than ``width`` characters (0: no limit) are cut with an
+    ellipsis, and the last line says how many were cut and how to see them whole."""
+    cut = 0
 
     def cell(c):
+        nonlocal cut
         text = short(c, base).replace("\n", " ")
-        return text if len(text) <= width else text[: width - 1] + "…"
+        if not width or len(text) <= width:
+            return text
+        cut += 1
+        return text[: max(width - 1, 0)] + "…"
 
     cells = [[cell(c) for c in row] for row in rows]
     widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(variables)]
     line = lambda values: "  ".join(v.ljust(w) for v, w in zip(values, widths)).rstrip()  # noqa: E731
     out = [line(variables), line(["-" * w for w in widths])] + [line(r) for r in cells]
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    footer = f"({len(rows)} row{'s' if len(rows) != 1 else ''}"
+    if cut:
+        footer += (f"; {cut} value{'s' if cut != 1 else ''} cut at {width} characters, marked …: "
+                   "see them whole with --width 0 or --format csv")  # fmt: skip
+    out.append(footer + ")")
     return "\n".join(out) + "\n"
 
 
-def format_select(variables: list[str], rows: list[list], fmt: str, base: str) -> str:
-    """Rows (lists of SPARQL JSON terms) in one of ``SELECT_FORMATS``."""
+def format_select(variables: list[str], rows: list[list], fmt: str, base: str, width: int = TABLE_WIDTH) -> str:
+    """Rows (lists of SPARQL JSON terms) in one of ``SELECT_FORMATS`` (``width``: the table's cells)."""
     if fmt == "json":
         return to_json(variables, rows)
     if fmt == "csv":
@@ -448,7 +461,7 @@ def format_select(variables: list[str], rows: list[list], fmt: str, base: str) -
         return to_xml(variables, rows)
     if fmt == "md":
         return to_markdown(variables, rows, base)
-    return to_table(variables, rows, base)
+    return to_table(variables, rows, base, width)
 
 
 def format_boolean(answer: bool, fmt: str) -> str:
@@ -488,12 +501,12 @@ class Answer:
     boolean: bool | None = None
     triples: list = field(default_factory=list)
 
-    def render(self, fmt: str, base: str) -> bytes:
+    def render(self, fmt: str, base: str, width: int = TABLE_WIDTH) -> bytes:
         if self.kind == "ASK":
             return format_boolean(bool(self.boolean), fmt).encode()
         if self.kind == "CONSTRUCT":
             return format_graph(self.triples, fmt, base)
-        return format_select(self.variables, self.rows, fmt, base).encode()
+        return format_select(self.variables, self.rows, fmt, base, width).encode()
 
 
 def run(store, sparql: str, bindings: dict | None = None) -> Answer:

@@ -40,8 +40,10 @@ def _query_text(query: str | None, file: Path | None, name: str | None) -> tuple
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="table (default), csv, tsv, json, md or xml for SELECT/ASK; ttl (default), nt, jsonld or xml for "
                    "CONSTRUCT/DESCRIBE.")  # fmt: skip
+@click.option("--width", default=sparql.TABLE_WIDTH, show_default=True, type=click.IntRange(0), metavar="N",
+              help="Characters a table cell shows before it is cut with … (0: never cut); the table says how many were.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: standard output).")
-def query_cmd(ctx, query, file, name, params, fmt, output):
+def query_cmd(ctx, query, file, name, params, fmt, width, output):
     """Run a SPARQL 1.1 query over the graph (built first when data/ changed).
 
     The query comes inline (QUERY, or - for standard input), from a file (--file) or by name
@@ -60,6 +62,7 @@ def query_cmd(ctx, query, file, name, params, fmt, output):
       kg query 'SELECT ?name WHERE {{ organization:cfhr schema:name ?name }}'
       kg query 'SELECT ?name WHERE {{ ?p a schema:Person ; schema:name ?name }}' --format csv
       kg query --file my.rq --param theme=human-trafficking --format json -o answer.json
+      kg query --name provenance --param about=john-collins --width 0
     """
     try:
         text, named = _query_text(query, file, name)
@@ -78,7 +81,7 @@ def query_cmd(ctx, query, file, name, params, fmt, output):
         fmt = fmt or "table"
         if fmt not in sparql.SELECT_FORMATS:
             raise click.ClickException(f"--format {fmt} is for graphs; this query gives rows: use table, csv, tsv, json, md or xml")
-    data = answer.render(fmt, base)
+    data = answer.render(fmt, base, width)
     if output:
         from ..export import write_atomic
 
