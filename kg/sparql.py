@@ -242,8 +242,8 @@ def check_id(store, name: str, value: str, term) -> None:
 
     The message depends only on what is readable (the typed text, and ids at the store's level for
     suggestions): an id withheld above the level reads exactly as one that never existed."""
-    if name not in ID_KINDS and name not in ANY_ENTITY or not isinstance(term, URIRef) or _known(store, term):
-        return
+    if name not in ID_KINDS and name not in ANY_ENTITY or isinstance(term, URIRef) and _known(store, term):
+        return  # (a value that is no IRI, such as org="Centre for Human Rights", names nothing either)
     base = store.base
     kinds = [ID_KINDS[name]] if name in ID_KINDS else ["base:person/", "base:org/", "base:event/"]
     namespaces = [base + k[5:] if k.startswith("base:") else k for k in kinds]

@@ -53,6 +53,12 @@ def test_an_existing_id_still_answers(seed_build, value):
     assert len(result.stdout.splitlines()) > 1
 
 
+def test_a_name_instead_of_an_id_is_an_error_too(seed_build):
+    result = _run(seed_build, "--name", "people-of-organization", "--param", "org=Centre for Human Rights")
+    assert result.exit_code == 1
+    assert "no organization with this id" in result.output
+
+
 def test_an_ad_hoc_query_parameter_is_checked(seed_build):
     result = _run(seed_build, "SELECT ?n WHERE { ?org <https://schema.org/name> ?n }", "--param", "org=cfhrr")
     assert result.exit_code == 1
