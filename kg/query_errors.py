@@ -2,11 +2,14 @@
 wrote (not of the PREFIX lines and VALUES block kg adds), that line quoted with a caret under the
 place, and what was expected in words.
 
-Three mistakes are recognised in the text itself, because the engine's own report of them is
-misleading: a misspelt query form (``SELEC`` — pyoxigraph says "expected CONSTRUCT"), nothing to
-select after SELECT, and a prefix that is not defined (pyoxigraph lists five lines of Unicode ranges).
-Anything else is the engine's report, re-read on the person's text alone, with its position moved
-back to that text and its list of expected tokens kept to the words and punctuation.
+Mistakes whose engine report misleads are recognised in the text itself: a misspelt query form
+(``SELEC`` — pyoxigraph says "expected CONSTRUCT"), nothing to select after SELECT, a prefix that is
+not defined (pyoxigraph lists five lines of Unicode ranges; the close known prefix is suggested), a
+bracket that closes nothing or is never closed, and a bare word that is no keyword (``LIMT``).
+Anything else is pyoxigraph's report, re-read on the person's text alone (no VALUES block) with its
+line moved back past the added PREFIX lines and its expected tokens kept to words and punctuation;
+when pyoxigraph names only the end of the text (its answer when a clause fails anywhere), rdflib's
+parser, which stops at the clause that fails, gives the place instead.
 """
 
 from __future__ import annotations
