@@ -81,7 +81,8 @@ def misread_start(text: str) -> str | None:
     after = re.compile(r"SELECT(\s+(?:DISTINCT|REDUCED))?\s*", re.IGNORECASE).match(blank, start)
     if not re.match(r"[?$*(]", blank[after.end() :]):
         modifier = (after.group(1) or "").strip().upper()
-        return located(text, *_position(text, after.end()), f"expected a variable or `*` after SELECT{' ' + modifier if modifier else ''}")
+        what = f"expected a variable or `*` after SELECT{' ' + modifier if modifier else ''}"
+        return located(text, *_position(text, after.end()), what)
     return None
 
 
@@ -99,7 +100,7 @@ def unknown_word(text: str) -> str | None:
         word = match.group(0)
         if word.upper() not in KEYWORDS:
             close = difflib.get_close_matches(word.upper(), sorted(KEYWORDS), n=1, cutoff=0.6)
-            hint = f" (did you mean {close[0]}?)" if close else " (a variable is written ?name, a term <IRI> or prefix:name)"
+            hint = f" (did you mean {close[0]}?)" if close else " (write a variable ?name, a term <IRI> or prefix:name)"
             return located(text, *_position(text, match.start()), f"`{word}` is not a SPARQL keyword{hint}")
     return None
 
@@ -120,7 +121,8 @@ def unbalanced(text: str) -> str | None:
                 return located(text, *_position(text, i), what)
             opened.pop()
     if opened:
-        return located(text, *_position(text, opened[-1]), f"`{blank[opened[-1]]}` is never closed: a `{BRACKETS[blank[opened[-1]]]}` is missing")
+        bracket = blank[opened[-1]]
+        return located(text, *_position(text, opened[-1]), f"`{bracket}` is never closed: a `{BRACKETS[bracket]}` is missing")
     return None
 
 

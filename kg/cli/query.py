@@ -41,7 +41,8 @@ def _query_text(query: str | None, file: Path | None, name: str | None) -> tuple
               help="table (default), csv, tsv, json, md or xml for SELECT/ASK; ttl (default), nt, jsonld or xml for "
                    "CONSTRUCT/DESCRIBE.")  # fmt: skip
 @click.option("--width", default=sparql.TABLE_WIDTH, show_default=True, type=click.IntRange(0), metavar="N",
-              help="Characters a table cell shows before it is cut with … (0: never cut); the table says how many were.")
+              help="Characters a table cell shows before it is cut with … (0: never cut); the table says how "
+                   "many were.")  # fmt: skip
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: standard output).")
 def query_cmd(ctx, query, file, name, params, fmt, width, output):
     """Run a SPARQL 1.1 query over the graph (built first when data/ changed).

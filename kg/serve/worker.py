@@ -72,7 +72,8 @@ def answer_query(store, job: dict, max_rows: int) -> tuple[int, str, bytes, dict
         else:
             result = store.raw_query(query, base_iri=store.base)
     except SyntaxError as exc:  # positioned in the text as sent, before the prefixes were added
-        return 400, "text/plain; charset=utf-8", f"{query_errors.explain(job['query'], store.base, str(exc))}\n".encode(), {}
+        message = query_errors.explain(job["query"], store.base, str(exc))
+        return 400, "text/plain; charset=utf-8", f"{message}\n".encode(), {}
     headers = {}
     if isinstance(result, ox.QueryBoolean):
         key, media = choose_format("ASK", job["accept"], job["format"])
