@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .store import Store
-from .vocab import PREFIXES
+from .vocab import PREFIXES, data_prefixes
 
 FORMATS = {
     "ttl": (ox.RdfFormat.TURTLE, False),
@@ -37,7 +37,7 @@ def serialize(store: Store, fmt: str) -> bytes:
         kwargs = {"prefixes": prefixes} if rdf_format in (ox.RdfFormat.TRIG,) else {}
         return ox.serialize(quads, format=rdf_format, **kwargs)
     triples = sorted({q.triple for q in store.quads()}, key=lambda t: (_key(t.subject), _key(t.predicate), _key(t.object)))
-    kwargs = {"prefixes": prefixes} if rdf_format == ox.RdfFormat.TURTLE else {}
+    kwargs = {"prefixes": prefixes | data_prefixes(store.base)} if rdf_format == ox.RdfFormat.TURTLE else {}
     return ox.serialize(triples, format=rdf_format, **kwargs)
 
 

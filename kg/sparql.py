@@ -24,6 +24,7 @@ output.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 import re
@@ -33,7 +34,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from rdflib.term import BNode, Literal, URIRef
 
-from . import sparql_guard, vocab  # the guard's patterns compile at import: in the fork server, once for all workers
+from . import query_errors, sparql_guard, vocab  # the guard's patterns compile at import: in the fork server, once for all workers
 from .spreadsheet import safe_cell
 
 QUERIES_DIR = Path(__file__).parent / "queries"
@@ -52,6 +53,10 @@ ANY_ENTITY = ("about", "entity")
 
 class QueryError(Exception):
     """A query that cannot run as asked; the message says what to change."""
+
+
+class UnknownId(QueryError):
+    """A parameter names an id (or IRI) that nothing readable at the store's level has."""
 
 
 @dataclass
@@ -164,8 +169,9 @@ def param_term(name: str, value: str, base: str, exists=None):
     if re.match(r"^https?://[^\s<>\"{}|^`\\]+$", text):
         return URIRef(text)
     prefix, colon, local = text.partition(":")
-    if colon and prefix in vocab.PREFIXES and re.match(r"^[A-Za-z0-9_.-]+$", local):
-        return URIRef(str(vocab.PREFIXES[prefix]) + local)
+    known = vocab.all_prefixes(base)
+    if colon and prefix in known and re.match(r"^[A-Za-z0-9_.-]+$", local):
+        return URIRef(known[prefix] + local)
     if re.match(r"^-?\d+$", text):
         return Literal(int(text))
     kind = ID_KINDS.get(name)
@@ -180,10 +186,19 @@ def param_term(name: str, value: str, base: str, exists=None):
     return Literal(value)
 
 
-def bindings_for(query: NamedQuery | None, given: dict[str, str], base: str, exists=None) -> dict:
-    """Terms for a named query's parameters (defaults filled in) or for an ad-hoc query's ``--param``s."""
+def bindings_for(query: NamedQuery | None, given: dict[str, str], base: str, exists=None, store=None) -> dict:
+    """Terms for a named query's parameters (defaults filled in) or for an ad-hoc query's ``--param``s.
+
+    With ``store``, each given value of an id parameter (see ``ID_KINDS``, ``ANY_ENTITY``) must name
+    something readable in it, else ``UnknownId`` says so with the nearest readable ids."""
+    if store is not None and exists is None:
+        exists = lambda iri: _known(store, iri)  # noqa: E731
     if query is None:
-        return {name: param_term(name, value, base, exists) for name, value in given.items()}
+        out = {name: param_term(name, value, base, exists) for name, value in given.items()}
+        if store is not None:
+            for name, value in given.items():
+                check_id(store, name, value, out[name])
+        return out
     declared = {p.name: p for p in query.params}
     unknown = sorted(set(given) - set(declared))
     if unknown:
@@ -194,7 +209,53 @@ def bindings_for(query: NamedQuery | None, given: dict[str, str], base: str, exi
         value = given.get(p.name, p.default)
         if value != "":
             out[p.name] = param_term(p.name, value, base, exists)
+            if store is not None and p.name in given:
+                check_id(store, p.name, value, out[p.name])
     return out
+
+
+# ids that name nothing ------------------------------------------------------------------------------
+KIND_WORDS = {"base:org/": "organization", "base:person/": "person", "base:event/": "event",
+              "base:source/": "source", str(vocab.THEME): "theme", str(vocab.SECTOR): "sector"}  # fmt: skip
+
+
+def _known(store, iri) -> bool:
+    """Whether any readable triple has ``iri`` as its subject or object."""
+    return bool(store.query("ASK { { ?iri ?p ?o } UNION { ?s ?p ?iri } }", {"iri": URIRef(str(iri))}).askAnswer)
+
+
+def readable_ids(store, namespace: str) -> list[str]:
+    """The short ids under ``namespace`` that the store (one level's graphs) holds, sorted."""
+    answer = store.query("SELECT DISTINCT ?x WHERE { { ?x ?p ?o } UNION { ?s ?p ?x } "
+                         f"FILTER(isIRI(?x) && STRSTARTS(STR(?x), {Literal(namespace).n3()})) }}")  # fmt: skip
+    var = answer.vars[0]
+    ids = {str(row[var])[len(namespace):] for row in _rows(answer) if var in row}
+    return sorted(i for i in ids if SLUG.match(i))
+
+
+def _either(words: list[str]) -> str:
+    return " or ".join(words) if len(words) < 3 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+def check_id(store, name: str, value: str, term) -> None:
+    """Raise ``UnknownId`` when an id parameter's value names nothing readable in ``store``.
+
+    The message depends only on what is readable (the typed text, and ids at the store's level for
+    suggestions): an id withheld above the level reads exactly as one that never existed."""
+    if name not in ID_KINDS and name not in ANY_ENTITY or isinstance(term, URIRef) and _known(store, term):
+        return  # (a value that is no IRI, such as org="Centre for Human Rights", names nothing either)
+    base = store.base
+    kinds = [ID_KINDS[name]] if name in ID_KINDS else ["base:person/", "base:org/", "base:event/"]
+    namespaces = [base + k[5:] if k.startswith("base:") else k for k in kinds]
+    text = value.strip().strip("<>")
+    typed = next((text[len(ns):] for ns in namespaces if text.startswith(ns)), text)
+    if ":" in typed and not typed.startswith("http"):
+        typed = typed.partition(":")[2]
+    words = _either([KIND_WORDS[k] for k in kinds])
+    candidates = sorted({i for ns in namespaces for i in readable_ids(store, ns)})
+    close = difflib.get_close_matches(typed, candidates, n=3, cutoff=0.6)
+    hint = f" Did you mean {_either([f'`{c}`' for c in close])}?" if close else " No readable id is close to it."
+    raise UnknownId(f"--param {name}={value}: no {words} with this id in the graph.{hint}")
 
 
 # the shape of a query --------------------------------------------------------------------------------------
@@ -360,23 +421,36 @@ def to_markdown(variables: list[str], rows: list[list], base: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_table(variables: list[str], rows: list[list], base: str, width: int = 60) -> str:
-    """An aligned text table; long values are cut to ``width`` characters with an ellipsis."""
+TABLE_WIDTH = 60  # characters a table cell shows before it is cut (kg query --width)
+
+
+def to_table(variables: list[str], rows: list[list], base: str, width: int = TABLE_WIDTH) -> str:
+    """An aligned text table; values longer than ``width`` characters (0: no limit) are cut with an
+    ellipsis, and the last line says how many were cut and how to see them whole."""
+    cut = 0
 
     def cell(c):
+        nonlocal cut
         text = short(c, base).replace("\n", " ")
-        return text if len(text) <= width else text[: width - 1] + "…"
+        if not width or len(text) <= width:
+            return text
+        cut += 1
+        return text[: max(width - 1, 0)] + "…"
 
     cells = [[cell(c) for c in row] for row in rows]
     widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(variables)]
     line = lambda values: "  ".join(v.ljust(w) for v, w in zip(values, widths)).rstrip()  # noqa: E731
     out = [line(variables), line(["-" * w for w in widths])] + [line(r) for r in cells]
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    footer = f"({len(rows)} row{'s' if len(rows) != 1 else ''}"
+    if cut:
+        footer += (f"; {cut} value{'s' if cut != 1 else ''} cut at {width} characters, marked …: "
+                   "see them whole with --width 0 or --format csv")  # fmt: skip
+    out.append(footer + ")")
     return "\n".join(out) + "\n"
 
 
-def format_select(variables: list[str], rows: list[list], fmt: str, base: str) -> str:
-    """Rows (lists of SPARQL JSON terms) in one of ``SELECT_FORMATS``."""
+def format_select(variables: list[str], rows: list[list], fmt: str, base: str, width: int = TABLE_WIDTH) -> str:
+    """Rows (lists of SPARQL JSON terms) in one of ``SELECT_FORMATS`` (``width``: the table's cells)."""
     if fmt == "json":
         return to_json(variables, rows)
     if fmt == "csv":
@@ -387,7 +461,7 @@ def format_select(variables: list[str], rows: list[list], fmt: str, base: str) -
         return to_xml(variables, rows)
     if fmt == "md":
         return to_markdown(variables, rows, base)
-    return to_table(variables, rows, base)
+    return to_table(variables, rows, base, width)
 
 
 def format_boolean(answer: bool, fmt: str) -> str:
@@ -427,12 +501,12 @@ class Answer:
     boolean: bool | None = None
     triples: list = field(default_factory=list)
 
-    def render(self, fmt: str, base: str) -> bytes:
+    def render(self, fmt: str, base: str, width: int = TABLE_WIDTH) -> bytes:
         if self.kind == "ASK":
             return format_boolean(bool(self.boolean), fmt).encode()
         if self.kind == "CONSTRUCT":
             return format_graph(self.triples, fmt, base)
-        return format_select(self.variables, self.rows, fmt, base).encode()
+        return format_select(self.variables, self.rows, fmt, base, width).encode()
 
 
 def run(store, sparql: str, bindings: dict | None = None) -> Answer:
@@ -441,7 +515,7 @@ def run(store, sparql: str, bindings: dict | None = None) -> Answer:
     Parameters
     ----------
     store: any ``kg.store.Store`` (on-disk Oxigraph, memory, remote).
-    sparql: the query text.
+    sparql: the query text; the project's prefixes it uses but does not declare are added (``with_prefixes``).
     bindings: variable name -> rdflib term, bound as a VALUES block (see ``kg.bindings``).
 
     Returns
@@ -455,6 +529,7 @@ def run(store, sparql: str, bindings: dict | None = None) -> Answer:
     """
     from .store import to_ox
 
+    written, sparql = sparql, with_prefixes(sparql, store.base)
     try:
         ordered = inspect(sparql)
     except Refused as exc:
@@ -464,8 +539,11 @@ def run(store, sparql: str, bindings: dict | None = None) -> Answer:
     except ValueError as exc:  # kg.bindings: nowhere to put the parameters
         raise QueryError(str(exc)) from None
     except SyntaxError as exc:
-        raise QueryError(f"the query is not valid SPARQL: {exc}") from None
+        raise QueryError(query_errors.explain(written, store.base, str(exc))) from None
     except Exception as exc:  # noqa: BLE001 - engines raise their own kinds (rdflib: NotBoundError ...)
+        found = query_errors.problem(written, store.base)
+        if found:
+            raise QueryError(found) from None
         raise QueryError(f"the {store.kind} engine could not run the query: {type(exc).__name__}: {exc}. "
                          "Try the default store (--store oxigraph) or simplify the query.") from None
     if result.type == "ASK":
@@ -568,10 +646,12 @@ def has_dataset_clause(sparql: str) -> bool:
     return False
 
 
-def with_prefixes(text: str) -> str:
-    """The query with PREFIX lines added for the project's prefixes (``vocab.PREFIXES``) that it uses
-    but does not declare, so ``schema:name`` works without a prologue."""
+def with_prefixes(text: str, base: str | None = None) -> str:
+    """The query with PREFIX lines added for the project's prefixes (``vocab.PREFIXES``, and given the
+    data's base ``vocab.DATA_PREFIXES``: ``person:``, ``organization:``, ``event:``, ``source:``) that it
+    uses but does not declare, so ``schema:name`` or ``organization:cfhr`` works without a prologue."""
+    known = vocab.all_prefixes(base)
     declared = {m.lower() for m in re.findall(r"PREFIX\s+([A-Za-z][\w.-]*)?:", text, re.IGNORECASE)}
     tokens = _strip_literals(text)
-    missing = [p for p in vocab.PREFIXES if p not in declared and re.search(rf"(?<![\w:-]){p}:", tokens)]
-    return "".join(f"PREFIX {p}: <{vocab.PREFIXES[p]}>\n" for p in missing) + text
+    missing = [p for p in known if p not in declared and re.search(rf"(?<![\w:-]){p}:", tokens)]
+    return "".join(f"PREFIX {p}: <{known[p]}>\n" for p in missing) + text

@@ -113,6 +113,21 @@ LEVELS = ("public", "internal", "restricted")
 FIGURE_QUALIFIERS = ("exactly", "over", "about", "up-to")
 
 
-def sparql_prefixes() -> str:
-    """PREFIX lines for every namespace above, to put in front of a query."""
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+# prefixes for the data's own IRIs, under the configurable base (kg.to_rdf.Minter): person:john-collins is
+# {base}person/john-collins; ``organization:`` because ``org:`` is W3C ORG
+DATA_PREFIXES = {"person": "person/", "organization": "org/", "event": "event/", "source": "source/"}
+
+
+def data_prefixes(base: str) -> dict[str, str]:
+    """``DATA_PREFIXES`` resolved under ``base``: {"person": "{base}person/", …}."""
+    return {prefix: base + path for prefix, path in DATA_PREFIXES.items()}
+
+
+def all_prefixes(base: str | None = None) -> dict[str, str]:
+    """Every fixed prefix (``PREFIXES``) and, given the data's base, the data's own (``DATA_PREFIXES``)."""
+    return {p: str(ns) for p, ns in PREFIXES.items()} | (data_prefixes(base) if base else {})
+
+
+def sparql_prefixes(base: str | None = None) -> str:
+    """PREFIX lines for every namespace above (and the data's, given its base), to put in front of a query."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in all_prefixes(base).items())

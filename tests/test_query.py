@@ -89,7 +89,7 @@ def test_parameter_with_sparql_syntax_is_a_plain_literal(seed_build):
     assert out.exit_code == 0, out.output
     assert json.loads(out.stdout)["results"]["bindings"] == [{"x": {"type": "literal", "value": evil}}]
     named = run(seed_build, "--name", "people-of-organization", "--param", f"org={evil}", "--format", "json")
-    assert named.exit_code == 0 and json.loads(named.stdout)["results"]["bindings"] == []
+    assert named.exit_code == 1 and "no organization with this id" in named.output  # names nothing: an error
     still = run(seed_build, "--name", "people-of-organization", "--param", "org=cfhr", "--format", "csv")
     assert "Sevim Saadat" in still.stdout  # nothing was dropped
 

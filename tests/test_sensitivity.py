@@ -283,11 +283,17 @@ def test_query_answers_hold_nothing_of_the_person(person_case):
         result = kg("query", "--name", name, *common)
         assert result.exit_code in (0, 1), result.output
         assert leaks(result.stdout, PERSON_STRINGS) == [], name
-    # asking about him by id answers exactly as for an id that never existed (no existence oracle)
+    # asking about him by id answers exactly as for an id that never existed (no existence oracle):
+    # as in the copy without him, and, but for the ids suggested (nearest to the text typed), as for another id
     asked = [kg("query", "--name", "provenance", "--param", f"about={who}", *common)
              for who in (PERSON, "nobody-at-all")]  # fmt: skip
     assert [r.exit_code for r in asked] == [asked[1].exit_code] * 2
-    assert asked[0].output.replace(PERSON, "?") == asked[1].output.replace("nobody-at-all", "?")
+    first = [r.output.split(" Did you mean")[0].split(" No readable id")[0] for r in asked]
+    assert first[0].replace(PERSON, "?") == first[1].replace("nobody-at-all", "?")
+    absent_data, absent_build = person_case["absent"]
+    never = kg("query", "--name", "provenance", "--param", f"about={PERSON}", "--data", absent_data,
+               "--build-dir", absent_build, "--format", "csv")  # fmt: skip
+    assert (never.exit_code, never.output.splitlines()[-1]) == (asked[0].exit_code, asked[0].output.splitlines()[-1])
     full = kg("query", EVERYTHING, *common, "--level", "restricted").stdout
     assert set(leaks(full, PERSON_STRINGS)) == set(PERSON_STRINGS)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .. import sparql
+from .. import sparql, vocab
 from . import main
 from .options import graph_options
 
@@ -40,8 +40,11 @@ def _query_text(query: str | None, file: Path | None, name: str | None) -> tuple
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="table (default), csv, tsv, json, md or xml for SELECT/ASK; ttl (default), nt, jsonld or xml for "
                    "CONSTRUCT/DESCRIBE.")  # fmt: skip
+@click.option("--width", default=sparql.TABLE_WIDTH, show_default=True, type=click.IntRange(0), metavar="N",
+              help="Characters a table cell shows before it is cut with … (0: never cut); the table says how "
+                   "many were.")  # fmt: skip
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: standard output).")
-def query_cmd(ctx, query, file, name, params, fmt, output):
+def query_cmd(ctx, query, file, name, params, fmt, width, output):
     """Run a SPARQL 1.1 query over the graph (built first when data/ changed).
 
     The query comes inline (QUERY, or - for standard input), from a file (--file) or by name
@@ -49,18 +52,24 @@ def query_cmd(ctx, query, file, name, params, fmt, output):
     exits with status 0 (true) or 1 (false).
 
     \b
+    Prefixes that need no PREFIX line:
+      {fixed}
+      and for the data's own IRIs, under its base ({base_example}):
+      {data}
+
+    \b
     Examples:
       kg query --name people-of-organization --param org=cfhr
-      kg query 'SELECT ?name WHERE { ?p a schema:Person ; schema:name ?name }' --format csv
+      kg query 'SELECT ?name WHERE {{ organization:cfhr schema:name ?name }}'
+      kg query 'SELECT ?name WHERE {{ ?p a schema:Person ; schema:name ?name }}' --format csv
       kg query --file my.rq --param theme=human-trafficking --format json -o answer.json
+      kg query --name provenance --param about=john-collins --width 0
     """
     try:
         text, named = _query_text(query, file, name)
-        text = sparql.with_prefixes(text)
         assignments = sparql.parse_assignments(params)
         with ctx.open_graph() as store:
-            exists = _exists(store)
-            bindings = sparql.bindings_for(named, assignments, store.base, exists)
+            bindings = sparql.bindings_for(named, assignments, store.base, store=store)
             answer = sparql.run(store, text, bindings)
             base = store.base
     except sparql.QueryError as exc:
@@ -73,7 +82,7 @@ def query_cmd(ctx, query, file, name, params, fmt, output):
         fmt = fmt or "table"
         if fmt not in sparql.SELECT_FORMATS:
             raise click.ClickException(f"--format {fmt} is for graphs; this query gives rows: use table, csv, tsv, json, md or xml")
-    data = answer.render(fmt, base)
+    data = answer.render(fmt, base, width)
     if output:
         from ..export import write_atomic
 
@@ -87,11 +96,9 @@ def query_cmd(ctx, query, file, name, params, fmt, output):
         sys.exit(1)
 
 
-def _exists(store):
-    def exists(iri) -> bool:
-        return bool(store.query("ASK { { ?iri ?p ?o } UNION { ?s ?p ?iri } }", {"iri": iri}).askAnswer)
-
-    return exists
+query_cmd.help = query_cmd.help.format(
+    fixed=", ".join(f"{p}:" for p in vocab.PREFIXES), base_example=vocab.DEFAULT_BASE,
+    data=", ".join(f"{p}: ({path}…)" for p, path in vocab.DATA_PREFIXES.items()))  # fmt: skip
 
 
 @main.command("queries")

@@ -16,7 +16,7 @@ import signal
 import sys
 from pathlib import Path
 
-from .. import sparql
+from .. import query_errors, sparql
 from .media import choose_format
 from .settings import Settings
 
@@ -55,7 +55,7 @@ def answer_query(store, job: dict, max_rows: int) -> tuple[int, str, bytes, dict
     The store holds only the graphs readable at its level: a graph named above it is simply empty."""
     import pyoxigraph as ox
 
-    query = sparql.with_prefixes(job["query"])
+    query = sparql.with_prefixes(job["query"], store.base)
     try:  # a long query is not remembered: 256 of a megabyte each would hold a quarter of a GiB
         ordered = inspect_cached(query) if len(query) < 20_000 else sparql.inspect(query)
     except sparql.Refused as exc:
@@ -71,8 +71,9 @@ def answer_query(store, job: dict, max_rows: int) -> tuple[int, str, bytes, dict
             result = store.inner.query(query, base_iri=store.base)
         else:
             result = store.raw_query(query, base_iri=store.base)
-    except SyntaxError as exc:
-        return 400, "text/plain; charset=utf-8", f"the query is not valid SPARQL: {exc}\n".encode(), {}
+    except SyntaxError as exc:  # positioned in the text as sent, before the prefixes were added
+        message = query_errors.explain(job["query"], store.base, str(exc))
+        return 400, "text/plain; charset=utf-8", f"{message}\n".encode(), {}
     headers = {}
     if isinstance(result, ox.QueryBoolean):
         key, media = choose_format("ASK", job["accept"], job["format"])
