@@ -44,12 +44,12 @@ NETWORK = f"""SELECT ?other (SAMPLE(?n) AS ?name) (COUNT(DISTINCT ?event) AS ?ev
 
 # the entity's own triples, the facts about it (nodes without a name that point at it) with their
 # evidence, and the triples of named things that point at it: what the RDF answers hold
-GRAPH = f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
-  {{ BIND(?about AS ?s) ?s ?p ?o }}
-  UNION {{ ?s ?p ?about . BIND(?about AS ?o) }}
-  UNION {{ ?s ?link ?about ; ?p ?o . FILTER NOT EXISTS {{ ?s <{SCHEMA}name> ?x }} }}
-  UNION {{ ?node ?link ?about ; <{str(vocab.PROV)}wasDerivedFrom> ?s . FILTER NOT EXISTS {{ ?node <{SCHEMA}name> ?x }}
-          ?s ?p ?o }}
+GRAPH = f"""CONSTRUCT {{ ?about ?p ?o . ?s ?sp ?about . ?node ?np ?no . ?evidence ?ep ?eo }} WHERE {{
+  {{ ?about ?p ?o }}
+  UNION {{ ?s ?sp ?about }}
+  UNION {{ ?node ?link ?about ; ?np ?no . FILTER NOT EXISTS {{ ?node <{SCHEMA}name> ?x }} }}
+  UNION {{ ?fact ?link2 ?about ; <{str(vocab.PROV)}wasDerivedFrom> ?evidence . ?evidence ?ep ?eo .
+          FILTER NOT EXISTS {{ ?fact <{SCHEMA}name> ?y }} }}
 }}"""
 
 # people, organizations, events and sources whose name or an alias contains ?q (any case)
