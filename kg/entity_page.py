@@ -21,6 +21,7 @@ from .bindings import with_values
 KINDS = {"person": "Person", "org": "Organization", "event": "Event", "source": "Source"}
 IDENT = re.compile(r"[A-Za-z0-9._~-]+(?:/[A-Za-z0-9._~-]+)*")  # the ids the minter writes (a section: event/sub)
 SCHEMA, SKOS, KGNS, RDF = str(vocab.SCHEMA), str(vocab.SKOS), str(vocab.KG), str(vocab.RDF)
+ANY_URI = str(vocab.XSD.anyURI)
 NAME_PREDICATES = f"<{SCHEMA}name>|<{str(vocab.DCTERMS)}title>|<{str(vocab.RDFS)}label>"
 
 # --- the queries (``?about`` is bound to the entity's IRI, ``?q`` to the search text) ----------------------
@@ -130,7 +131,7 @@ def term_html(cell: dict | None, base: str, href: Callable[[str], str | None], n
         if target is not None:
             return f'<a href="{e(target)}">{e(label)}</a>'
         return f'<span class="iri" title="{e(text)}">{e(label)}</span>'
-    if re.fullmatch(r"https?://[^\s<>\"]+", text):  # a source's own address, stated in the records
+    if cell.get("datatype") == ANY_URI and re.fullmatch(r"https?://[^\s<>\"]+", text):  # a source report's address
         return f'<a href="{e(text)}" rel="noopener noreferrer nofollow">{e(text)}</a>'
     return e(text)
 
