@@ -24,7 +24,7 @@ SCHEMA, SKOS, KGNS, RDF = str(vocab.SCHEMA), str(vocab.SKOS), str(vocab.KG), str
 ANY_URI = str(vocab.XSD.anyURI)
 NAME_PREDICATES = f"<{SCHEMA}name>|<{str(vocab.DCTERMS)}title>|<{str(vocab.RDFS)}label>"
 
-# --- the queries (``?about`` is bound to the entity's IRI, ``?q`` to the search text) ----------------------
+# --- the queries (``?about`` becomes the entity's IRI (``about``), ``?q`` is bound to the search text) ----------------------
 
 PROPERTIES = f"""SELECT ?p ?o (SAMPLE(?n) AS ?name) WHERE {{
   ?about ?p ?o .
@@ -81,23 +81,33 @@ def split_iri(iri: str, base: str) -> tuple[str, str] | None:
     return (kind, ident) if entity_iri(base, kind, ident) else None
 
 
-def bound(query: str, about: str | None = None, q: str | None = None) -> str:
-    """``query`` with ``?about`` (an IRI) and ``?q`` (a text) bound as values, never pasted as syntax."""
-    from rdflib import Literal, URIRef
+IRIREF = re.compile(r"[^<>\"{}|^`\\\x00-\x20]+")  # what SPARQL allows between < and >
 
-    values = {}
-    if about is not None:
-        values["about"] = URIRef(about)
-    if q is not None:
-        values["q"] = Literal(q)
-    return with_values(query, values)
+
+def about(query: str, iri: str) -> str:
+    """One of the queries above with ``?about`` written as the IRI ``<iri>``: a constant in every
+    branch lets the engine start from it (a VALUES block joins after a UNION's branches are each
+    evaluated in full: 30 times slower on 1,000 synthetic events). Raises ValueError for text that is
+    not an IRI, so nothing but an IRI can ever reach the query's syntax."""
+    if not IRIREF.fullmatch(iri):
+        raise ValueError(f"not an IRI: {iri!r}")
+    return re.sub(r"\?about\b", lambda _: f"<{iri}>", query)
+
+
+def bound(query: str, q: str) -> str:
+    """``query`` with ``?q`` (a search text) bound as a value, never pasted as syntax."""
+    from rdflib import Literal
+
+    return with_values(query, {"q": Literal(q)})
 
 
 def facts_query(about: str) -> str:
     """The ``provenance`` named query for one entity: every fact about it with its sentence and source."""
     from . import sparql
 
-    return bound(sparql.named_query("provenance").text, about=about)
+    from rdflib import URIRef
+
+    return with_values(sparql.named_query("provenance").text, {"about": URIRef(about)})
 
 
 # --- rendering ----------------------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ def write_site(store, directory: Path) -> int:
         raise SiteError(f"{directory} exists and is not a site kg wrote (no index.html): "
                         "give a new or empty folder, or remove it first")  # fmt: skip
     base = store.base
-    entities = _rows(store, ep.bound(ep.SEARCH, q=""))
+    entities = _rows(store, ep.bound(ep.SEARCH, ""))
     pages = {ep.value(r["entity"]): ep.page_path(*ep.split_iri(ep.value(r["entity"]), base))
              for r in entities if ep.split_iri(ep.value(r.get("entity")), base)}  # fmt: skip
     directory.parent.mkdir(parents=True, exist_ok=True)
@@ -55,9 +55,9 @@ def write_site(store, directory: Path) -> int:
             shutil.copyfile(STATIC / name, work / "static" / name)
         for iri, path in pages.items():
             links = lambda target, _from=path: relative(pages[target], _from) if target in pages else None  # noqa: E731
-            html = ep.entity_html(iri, base, _rows(store, ep.bound(ep.PROPERTIES, about=iri)),
-                                  _rows(store, ep.facts_query(iri)), _rows(store, ep.bound(ep.LINKED_FROM, about=iri)),
-                                  _rows(store, ep.bound(ep.NETWORK, about=iri)), links,
+            html = ep.entity_html(iri, base, _rows(store, ep.about(ep.PROPERTIES, iri)),
+                                  _rows(store, ep.facts_query(iri)), _rows(store, ep.about(ep.LINKED_FROM, iri)),
+                                  _rows(store, ep.about(ep.NETWORK, iri)), links,
                                   assets=relative("static/", path) + "/", index=relative("index.html", path))  # fmt: skip
             (work / path).parent.mkdir(parents=True, exist_ok=True)
             (work / path).write_text(html, encoding="utf-8")

@@ -174,3 +174,14 @@ def test_a_name_with_markup_is_escaped(restricted_server):
             tab.goto(restricted_server.url + path)
             assert tab.evaluate("window.pwned") is None, path
         assert EVIL in tab.locator("#network").inner_text()
+
+
+def test_only_an_iri_reaches_a_page_query():
+    from kg import entity_page as ep
+
+    assert "<https://kg.example.org/id/person/a>" in ep.about(ep.GRAPH, "https://kg.example.org/id/person/a")
+    for bad in ("https://kg.example.org/id/person/a> ?p ?o } ; DROP ALL ; {", "a b", 'a"b', ""):
+        with pytest.raises(ValueError):
+            ep.about(ep.PROPERTIES, bad)
+    assert ep.entity_iri("https://kg.example.org/id/", "person", "../graph/restricted") is None
+    assert ep.entity_iri("https://kg.example.org/id/", "role", "x") is None  # not a kind with pages

@@ -171,7 +171,8 @@ def run(settings: Settings, host: str = "127.0.0.1", port: int = 7878) -> None:
     with socket.socket(family) as probe:  # say so plainly, before any worker starts, when the port is taken
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         probe.bind((host, port))
-    print(f"kg serve: SPARQL endpoint http://{host}:{port}/sparql, query page http://{host}:{port}/ "
+    print(f"kg serve: SPARQL endpoint http://{host}:{port}/sparql, query page http://{host}:{port}/, "
+          f"entity pages http://{host}:{port}{entities.index_path(settings.base)} "
           f"(level {settings.level}, time limit {settings.timeout:g} s, at most {settings.max_rows:,} rows, "
           f"{settings.workers} workers); Ctrl-C stops", flush=True)  # fmt: skip
     uvicorn.run(create_app(settings, host, port), host=host, port=port, log_level="warning")

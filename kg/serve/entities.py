@@ -84,18 +84,18 @@ class Pages:
         if iri is None:
             return not_found(request)
         try:
-            properties, _ = await self.select(request, ep.bound(ep.PROPERTIES, about=iri))
+            properties, _ = await self.select(request, ep.about(ep.PROPERTIES, iri))
             if not properties:
                 return not_found(request)
             fmt = wanted(request.headers.get("accept"))
             if fmt != "html":
-                status, media, body, headers = await self.ask(request, ep.bound(ep.GRAPH, about=iri),
+                status, media, body, headers = await self.ask(request, ep.about(ep.GRAPH, iri),
                                                               [k for k, v in GRAPH_TYPES.items() if v == fmt][:1])  # fmt: skip
                 return Response(body, status_code=status, media_type=media if status != 200 else GRAPH_MEDIA[fmt],
                                 headers={**headers, "Vary": "Accept", "Cache-Control": "no-store"})  # fmt: skip
             facts, _ = await self.select(request, ep.facts_query(iri))
-            linked, _ = await self.select(request, ep.bound(ep.LINKED_FROM, about=iri))
-            network, _ = await self.select(request, ep.bound(ep.NETWORK, about=iri))
+            linked, _ = await self.select(request, ep.about(ep.LINKED_FROM, iri))
+            network, _ = await self.select(request, ep.about(ep.NETWORK, iri))
         except Failed as failed:
             return failed.response
         page = ep.entity_html(iri, self.base, properties, facts, linked, network, self.href, "/static/", self.index)
@@ -104,7 +104,7 @@ class Pages:
     async def search(self, request: Request) -> Response:
         q = request.query_params.get("q", "").strip()[:MAX_QUERY_TEXT]
         try:
-            rows, truncated = await self.select(request, ep.bound(ep.SEARCH, q=q))
+            rows, truncated = await self.select(request, ep.bound(ep.SEARCH, q))
         except Failed as failed:
             return failed.response
         page = ep.index_html(rows, self.base, self.href, "/static/", self.index, q, truncated)
