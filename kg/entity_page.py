@@ -35,6 +35,16 @@ LINKED_FROM = f"""SELECT ?s ?p (SAMPLE(?n) AS ?name) WHERE {{
   ?s ?p ?about ; {NAME_PREDICATES} ?n .
 }} GROUP BY ?s ?p ORDER BY ?p ?name ?s"""
 
+# the events it took part in, organized, funded or partnered, with their dates
+EVENTS = f"""SELECT ?event (SAMPLE(?n) AS ?name) (MIN(?d) AS ?date) (GROUP_CONCAT(DISTINCT ?how; separator=", ") AS ?as) WHERE {{
+  {{ ?about <{KGNS}participatedIn> ?event . BIND("took part" AS ?how) }}
+  UNION {{ ?event <{SCHEMA}organizer> ?about . BIND("organizer" AS ?how) }}
+  UNION {{ ?event <{SCHEMA}funder> ?about . BIND("funder" AS ?how) }}
+  UNION {{ ?event <{KGNS}partner> ?about . BIND("partner" AS ?how) }}
+  ?event <{SCHEMA}name> ?n .
+  OPTIONAL {{ ?event <{SCHEMA}startDate> ?d }}
+}} GROUP BY ?event ORDER BY ?date ?name ?event"""
+
 # people and organizations at the same events (taking part, organizing, funding or partnering)
 NETWORK = f"""SELECT ?other (SAMPLE(?n) AS ?name) (COUNT(DISTINCT ?event) AS ?events) WHERE {{
   {{ ?about <{KGNS}participatedIn> ?event }} UNION {{ ?event <{SCHEMA}organizer>|<{SCHEMA}funder>|<{KGNS}partner> ?about }}
@@ -218,6 +228,14 @@ def linked_from_html(linked: list[dict], base: str, href) -> str:
     return f'<ul class="linked">{"".join(items)}</ul>'
 
 
+def events_html(events: list[dict], base: str, href) -> str:
+    if not events:
+        return "<p>No event of its own at this level.</p>"
+    items = [f"<li>{e(value(r.get('date')) or 'undated')}: {term_html(r.get('event'), base, href, value(r.get('name')))} "
+             f"<span class=\"via\">({e(value(r.get('as')))})</span></li>" for r in events]  # fmt: skip
+    return f'<ul class="events">{"".join(items)}</ul>'
+
+
 def network_html(network: list[dict], base: str, href) -> str:
     if not network:
         return "<p>No one else at the same events at this level.</p>"
@@ -230,8 +248,10 @@ def network_html(network: list[dict], base: str, href) -> str:
 
 
 def entity_html(iri: str, base: str, properties: list[dict], facts: list[dict], linked: list[dict],
-                network: list[dict], href: Callable[[str], str | None], assets: str, index: str) -> str:  # fmt: skip
-    """The page of one entity from the answers of PROPERTIES, the provenance query, LINKED_FROM and NETWORK."""
+                network: list[dict], href: Callable[[str], str | None], assets: str, index: str,
+                events: list[dict] = ()) -> str:  # fmt: skip
+    """The page of one entity from the answers of PROPERTIES, the provenance query, LINKED_FROM, NETWORK
+    and EVENTS."""
     name = name_of(iri, properties)
     kind = KINDS.get((split_iri(iri, base) or ("", ""))[0], "Entity")
     aliases = [value(r.get("o")) for r in properties if value(r.get("p")) == f"{SKOS}altLabel"]
@@ -241,6 +261,9 @@ def entity_html(iri: str, base: str, properties: list[dict], facts: list[dict], 
 {also}
 <section id="facts"><h2>Facts, each with its sentence and source</h2>
 {facts_html(facts, base, href)}
+</section>
+<section id="events"><h2>Its events</h2>
+{events_html(list(events), base, href)}
 </section>
 <section id="network"><h2>In the network: at the same events</h2>
 {network_html(network, base, href)}

@@ -88,6 +88,9 @@ def test_john_collins_page_shows_every_fact_with_its_sentence_in_chromium(server
         assert all(url.startswith(server.url) for url in fetched), fetched
         # its links are links: to the organization's page, and the partners at the same event
         assert page.locator("#network a", has_text="Sevim Saadat").count() == 1
+        assert page.locator("#events li").all_inner_texts() == [
+            "2024-11-15: International Day for the Prevention of and Fight against All Forms of Transnational "
+            "Organized Crime (took part)"]  # fmt: skip
         page.locator("#properties a", has_text="Global Initiative Against Transnational Organized Crime").click()
         page.wait_for_url(server.url + "/id/org/gi-toc")
         assert page.locator("h1").inner_text() == "Global Initiative Against Transnational Organized Crime"

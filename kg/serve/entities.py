@@ -96,9 +96,11 @@ class Pages:
             facts, _ = await self.select(request, ep.facts_query(iri))
             linked, _ = await self.select(request, ep.about(ep.LINKED_FROM, iri))
             network, _ = await self.select(request, ep.about(ep.NETWORK, iri))
+            events, _ = await self.select(request, ep.about(ep.EVENTS, iri))
         except Failed as failed:
             return failed.response
-        page = ep.entity_html(iri, self.base, properties, facts, linked, network, self.href, "/static/", self.index)
+        page = ep.entity_html(iri, self.base, properties, facts, linked, network, self.href, "/static/", self.index,
+                              events)  # fmt: skip
         return Response(page, media_type=HTML, headers={"Vary": "Accept", "Cache-Control": "no-store"})
 
     async def search(self, request: Request) -> Response:
