@@ -53,6 +53,12 @@ NETWORK = f"""SELECT ?other (SAMPLE(?n) AS ?name) (COUNT(DISTINCT ?event) AS ?ev
   ?other <{SCHEMA}name> ?n .
 }} GROUP BY ?other ORDER BY DESC(?events) ?name ?other"""
 
+# a source's sentences that the graph quotes, in the order of the text
+QUOTED = f"""SELECT ?quote (MIN(?l) AS ?line) WHERE {{
+  ?evidence <{str(vocab.PROV)}wasQuotedFrom> ?about ; <{KGNS}quote> ?quote .
+  OPTIONAL {{ ?evidence <{KGNS}line> ?l }}
+}} GROUP BY ?quote ORDER BY ?line ?quote"""
+
 # the entity's own triples, the facts about it (nodes without a name that point at it) with their
 # evidence, and the triples of named things that point at it: what the RDF answers hold
 GRAPH = f"""CONSTRUCT {{ ?about ?p ?o . ?s ?sp ?about . ?node ?np ?no . ?evidence ?ep ?eo }} WHERE {{
@@ -236,6 +242,12 @@ def events_html(events: list[dict], base: str, href) -> str:
     return f'<ul class="events">{"".join(items)}</ul>'
 
 
+def quoted_html(quoted: list[dict]) -> str:
+    items = [f'<li><span class="via">line {e(value(r.get("line")) or "?")}:</span> '
+             f'<blockquote class="sentence">{e(value(r.get("quote")))}</blockquote></li>' for r in quoted]  # fmt: skip
+    return f'<ul class="quoted">{"".join(items)}</ul>'
+
+
 def network_html(network: list[dict], base: str, href) -> str:
     if not network:
         return "<p>No one else at the same events at this level.</p>"
@@ -249,9 +261,9 @@ def network_html(network: list[dict], base: str, href) -> str:
 
 def entity_html(iri: str, base: str, properties: list[dict], facts: list[dict], linked: list[dict],
                 network: list[dict], href: Callable[[str], str | None], assets: str, index: str,
-                events: list[dict] = ()) -> str:  # fmt: skip
+                events: list[dict] = (), quoted: list[dict] = ()) -> str:  # fmt: skip
     """The page of one entity from the answers of PROPERTIES, the provenance query, LINKED_FROM, NETWORK
-    and EVENTS."""
+    and EVENTS (and, for a source, QUOTED)."""
     name = name_of(iri, properties)
     kind = KINDS.get((split_iri(iri, base) or ("", ""))[0], "Entity")
     aliases = [value(r.get("o")) for r in properties if value(r.get("p")) == f"{SKOS}altLabel"]
@@ -271,6 +283,7 @@ def entity_html(iri: str, base: str, properties: list[dict], facts: list[dict], 
 <section id="linked"><h2>Linked from</h2>
 {linked_from_html(linked, base, href)}
 </section>
+{f'<section id="quoted"><h2>Sentences the graph quotes from it</h2>{quoted_html(list(quoted))}</section>' if quoted else ""}
 <section id="properties"><h2>Everything the graph states about it</h2>
 {properties_html(properties, base, href)}
 </section>"""

@@ -59,7 +59,8 @@ def write_site(store, directory: Path) -> int:
                                   _rows(store, ep.facts_query(iri)), _rows(store, ep.about(ep.LINKED_FROM, iri)),
                                   _rows(store, ep.about(ep.NETWORK, iri)), links,
                                   assets=relative("static/", path) + "/", index=relative("index.html", path),
-                                  events=_rows(store, ep.about(ep.EVENTS, iri)))  # fmt: skip
+                                  events=_rows(store, ep.about(ep.EVENTS, iri)),
+                                  quoted=_rows(store, ep.about(ep.QUOTED, iri)) if path.startswith("source/") else [])  # fmt: skip
             (work / path).parent.mkdir(parents=True, exist_ok=True)
             (work / path).write_text(html, encoding="utf-8")
         index = ep.index_html(entities, base, lambda t: pages.get(t), assets="static/", index="index.html")

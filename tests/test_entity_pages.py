@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from html.parser import HTMLParser
 
@@ -147,6 +148,15 @@ def test_search_finds_by_name_and_alias(server):
         assert page.status_code == 200 and f">{expect}</a>" in page.text, q
     nothing = requests.get(server.url + "/id/", params={"q": "zzzz-nobody"}, headers=HTML, timeout=30)
     assert "None found" in nothing.text
+    evil = requests.get(server.url + "/id/", params={"q": '"><script>alert(1)</script>'}, headers=HTML, timeout=30)
+    assert evil.status_code == 200 and "<script>alert" not in evil.text and 'value="&quot;&gt;&lt;script&gt;' in evil.text
+
+
+def test_a_source_page_lists_the_sentences_quoted_from_it(server, seed_build):
+    page = requests.get(server.url + "/id/source/toc-day-lahore-2024", headers=HTML, timeout=30)
+    assert page.status_code == 200
+    for fact in provenance(DATA, seed_build, "john-collins"):
+        assert html.escape(fact["quote"]) in page.text.split('id="quoted"')[1]
 
 
 def _answer(srv, path: str, headers: dict) -> tuple:

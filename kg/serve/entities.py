@@ -97,10 +97,11 @@ class Pages:
             linked, _ = await self.select(request, ep.about(ep.LINKED_FROM, iri))
             network, _ = await self.select(request, ep.about(ep.NETWORK, iri))
             events, _ = await self.select(request, ep.about(ep.EVENTS, iri))
+            quoted = (await self.select(request, ep.about(ep.QUOTED, iri)))[0] if iri.startswith(f"{self.base}source/") else []
         except Failed as failed:
             return failed.response
         page = ep.entity_html(iri, self.base, properties, facts, linked, network, self.href, "/static/", self.index,
-                              events)  # fmt: skip
+                              events, quoted)  # fmt: skip
         return Response(page, media_type=HTML, headers={"Vary": "Accept", "Cache-Control": "no-store"})
 
     async def search(self, request: Request) -> Response:
