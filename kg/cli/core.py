@@ -73,14 +73,33 @@ def validate_cmd(ctx, no_shacl):
               help="RDF format; nq, trig and jsonld keep the named graph (source) of every fact.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (default: standard output).")
-def export_cmd(ctx, fmt, output):
-    """Export the whole graph, provenance included.
+@click.option("--html", "html_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write instead a static, offline site to this folder: one page per person, organization, "
+                   "event and source, with every fact's sentence and source, and an index with a search box.")
+def export_cmd(ctx, fmt, output, html_dir):
+    """Export the whole graph, provenance included (or, with --html, its pages as a static site).
 
     \b
     Examples:
       kg export --format ttl -o graph.ttl
       kg export --format nq | gzip > graph.nq.gz
+      kg export --html site/            # then open site/index.html
+      kg export --html site/ --level internal
     """
+    if html_dir is not None:
+        from ..static_site import SiteError, write_site
+
+        if output is not None:
+            raise click.UsageError("give either --html DIR (a site) or -o FILE (an RDF file), not both")
+        with ctx.open_graph() as store:
+            try:
+                pages = write_site(store, html_dir)
+            except SiteError as exc:
+                raise click.ClickException(str(exc)) from None
+            except OSError as exc:
+                raise click.ClickException(f"cannot write the site to {html_dir}: {exc.strerror or exc}") from None
+        click.echo(f"Wrote {pages:,} pages ({ctx.level} level) to {html_dir}; open {html_dir / 'index.html'}", err=True)
+        return
     with ctx.open_graph() as store:
         size = export_mod.export(store, fmt, output)
     if output:

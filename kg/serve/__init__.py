@@ -4,6 +4,9 @@
   ``application/sparql-query`` (the query as the body). Results by content negotiation (``Accept``,
   or a ``format``/``output`` parameter as SPARQLWrapper sends): SPARQL JSON (default), XML, CSV, TSV;
   graphs as Turtle (default), N-Triples, JSON-LD, RDF/XML.
+* ``/id/person/…``, ``/id/org/…``, ``/id/event/…``, ``/id/source/…`` (the path of the data's base) — the
+  data's IRIs as Linked Data: an HTML page per entity, or its triples by ``Accept``; ``/id/`` the
+  index and search by name (``kg.serve.entities``, pages by ``kg.entity_page``).
 * ``/`` — a page to type and run a query and see a table; ``/queries.json`` — the named queries;
   ``/status.json`` — the live store, limits, worker process ids and how many queries were stopped;
   ``/static/…`` — the page's own script and style (nothing comes from the network).
@@ -38,6 +41,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .. import sparql
+from . import entities
 from .media import accepted, choose_format  # noqa: F401 - part of the module's interface
 from .guards import HostCheck, SecurityHeaders
 from .pool import Busy, Crashed, Pool, Stopped, Unavailable
@@ -71,6 +75,30 @@ def create_app(settings: Settings, host: str = "127.0.0.1", port: int = 7878) ->
         finally:
             pool.close()
 
+    async def ask(request: Request, query: str, accept: list[str], params: dict | None = None, pairs=()) -> tuple:
+        """Run one query in the pool: the worker's (status, media, body, headers); raises
+        ``entities.Failed`` with the 503/500 to send when the pool could not answer."""
+        live = current_generation(settings.build_dir)
+        if live is None:
+            raise entities.Failed(_text(503, f"no graph is built in {settings.build_dir}: run `kg build`", **{"Retry-After": "5"}))
+        params = params or {}
+        job = {"query": query, "accept": accept, "format": params.get("format") or params.get("output"), "store": str(live),
+               "default_graphs": [v for k, v in pairs if k == "default-graph-uri"],
+               "named_graphs": [v for k, v in pairs if k == "named-graph-uri"]}  # fmt: skip
+        try:
+            return await state["pool"].run(job, request.client.host if request.client else "-")
+        except Unavailable as exc:  # over the memory limit, or stopped to keep short queries going: the pool says why
+            raise entities.Failed(_text(503, str(exc), **exc.headers)) from None
+        except Stopped:
+            raise entities.Failed(_text(503, f"the query was stopped after the time limit of {settings.timeout:g} s; "
+                                             "narrow it (LIMIT, more specific patterns) and try again",
+                                        **{"X-KG-Stopped": "time-limit"})) from None  # fmt: skip
+        except Crashed:
+            raise entities.Failed(_text(500, "the query's worker process died while answering; it was replaced. Try again.")) from None
+        except Busy:
+            raise entities.Failed(_text(503, f"every query worker stayed busy for {settings.queue_timeout:g} s; try again shortly",
+                                        **{"Retry-After": "1"})) from None  # fmt: skip
+
     async def endpoint(request: Request) -> Response:
         started = time.perf_counter()
         try:
@@ -82,25 +110,10 @@ def create_app(settings: Settings, host: str = "127.0.0.1", port: int = 7878) ->
         if not query or not query.strip():
             return _text(400, "give a query: GET /sparql?query=… or POST it (form field query, or application/sparql-query). "
                               "Open / for a page to type one.")  # fmt: skip
-        live = current_generation(settings.build_dir)
-        if live is None:
-            return _text(503, f"no graph is built in {settings.build_dir}: run `kg build`", **{"Retry-After": "5"})
-        job = {"query": query, "accept": accepted(request.headers.get("accept")),
-               "format": params.get("format") or params.get("output"), "store": str(live),
-               "default_graphs": [v for k, v in pairs if k == "default-graph-uri"],
-               "named_graphs": [v for k, v in pairs if k == "named-graph-uri"]}  # fmt: skip
         try:
-            status, media, body, headers = await state["pool"].run(job, request.client.host if request.client else "-")
-        except Unavailable as exc:  # over the memory limit, or stopped to keep short queries going: the pool says why
-            return _text(503, str(exc), **exc.headers)
-        except Stopped:
-            return _text(503, f"the query was stopped after the time limit of {settings.timeout:g} s; "
-                              "narrow it (LIMIT, more specific patterns) and try again", **{"X-KG-Stopped": "time-limit"})  # fmt: skip
-        except Crashed:
-            return _text(500, "the query's worker process died while answering; it was replaced. Try again.")
-        except Busy:
-            return _text(503, f"every query worker stayed busy for {settings.queue_timeout:g} s; try again shortly",
-                         **{"Retry-After": "1"})  # fmt: skip
+            status, media, body, headers = await ask(request, query, accepted(request.headers.get("accept")), params, pairs)
+        except entities.Failed as failed:
+            return failed.response
         headers = dict(headers) | {"X-KG-Seconds": f"{time.perf_counter() - started:.3f}", "Cache-Control": "no-store"}
         return Response(body, status_code=status, media_type=media, headers=headers)
 
@@ -129,16 +142,20 @@ def create_app(settings: Settings, host: str = "127.0.0.1", port: int = 7878) ->
                         "params": [p.__dict__ for p in q.params]})  # fmt: skip
         return JSONResponse(out)
 
+    pages = entities.Pages(settings.base, ask)
     routes = [
         Route("/", page),
         Route("/sparql", endpoint, methods=["GET", "POST"]),
         Route("/queries.json", queries),
         Route("/status.json", status),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        # the data's own IRIs, as Linked Data (kg.serve.entities); after the routes above, which they never shadow
+        Route(pages.index, pages.search),
+        Route(pages.prefix + "{kind}/{ident:path}", pages.entity),
     ]
     # any web page may read this public, read-only endpoint (as with YASGUI) through the server's own
     # names; a page that rebinds a name of its own to this address is refused by the Host check
-    middleware = [Middleware(SecurityHeaders), Middleware(HostCheck, host=host, port=port, allowed=settings.allowed_hosts),
+    middleware = [Middleware(SecurityHeaders, pages=pages.paths()), Middleware(HostCheck, host=host, port=port, allowed=settings.allowed_hosts),
                   Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
                              allow_headers=["Accept", "Content-Type"], expose_headers=["X-KG-Truncated", "X-KG-Row-Limit"])]  # fmt: skip
     return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
@@ -155,7 +172,8 @@ def run(settings: Settings, host: str = "127.0.0.1", port: int = 7878, announce=
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         probe.bind((host, port))
     if announce:
-        announce(f"kg serve: SPARQL endpoint http://{host}:{port}/sparql, query page http://{host}:{port}/ "
+        announce(f"kg serve: SPARQL endpoint http://{host}:{port}/sparql, query page http://{host}:{port}/, "
+                 f"entity pages http://{host}:{port}{entities.index_path(settings.base)} "
                  f"(level {settings.level}, time limit {settings.timeout:g} s, at most {settings.max_rows:,} rows, "
                  f"{settings.workers} workers); Ctrl-C stops")  # fmt: skip
     uvicorn.run(create_app(settings, host, port), host=host, port=port, log_level="warning")

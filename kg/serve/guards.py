@@ -24,6 +24,9 @@ HOST = re.compile(r"(?P<name>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)(?::(?P<port>\d{
 # the page: its script and style are files under /static; it only talks to its own server
 PAGE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
                "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")  # fmt: skip
+# the entity pages (kg.serve.entities): their own style and script, and a search form sent to themselves
+ENTITY_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+                 "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")  # fmt: skip
 # everything else is data, never a document to run or frame
 DATA_POLICY = "default-src 'none'; frame-ancestors 'none'"
 
@@ -80,15 +83,18 @@ class HostCheck:
 
 class SecurityHeaders:
     """ASGI middleware: ``X-Content-Type-Options: nosniff`` and a Content-Security-Policy that forbids
-    framing on every response; the page at ``/`` may run only its own script and style."""
+    framing on every response; the page at ``/`` may run only its own script and style, and so may the
+    entity pages (paths starting with one of ``pages``), whose search form may also submit to the server."""
 
-    def __init__(self, app):
+    def __init__(self, app, pages: tuple[str, ...] = ()):
         self.app = app
+        self.pages = tuple(pages)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        policy = PAGE_POLICY if scope["path"] == "/" else DATA_POLICY
+        path = scope["path"]
+        policy = PAGE_POLICY if path == "/" else ENTITY_POLICY if path.startswith(self.pages) and self.pages else DATA_POLICY
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
