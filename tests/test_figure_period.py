@@ -79,3 +79,16 @@ def test_a_period_reaches_the_graph_and_passes_shacl(tmp_path):
     result = kg("query", FIGURES, "--format", "csv", "--data", data, "--build-dir", tmp_path / "b")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[1].split(",")[:5] == ["40", "", "2012", "2013", ""]
+
+
+def test_provenance_gives_each_figure_its_qualifier_and_period(seed_store):
+    from .test_query_named import ask
+
+    details = {r["detail"] for r in ask(seed_store, "provenance", about="syed-zulfaqar-hussain") if r["kind"] == "figure"}
+    # "with 10 million people now affected, up from 6.7 million in 2012 and 2013."
+    assert details == {"6700000 people affected by narcotics consumption (2012–2013)",
+                       "10000000 people affected by narcotics consumption (2024-11-15)"}  # fmt: skip
+    # "a declaration signed by over 200 NGOs in October" (no year, so no date)
+    alliance = {r["detail"] for r in ask(seed_store, "provenance", about="alliance-of-ngos-on-crime-prevention")
+                if r["kind"] == "figure"}  # fmt: skip
+    assert alliance == {"over 200 NGOs that signed the Alliance's declaration on trafficking and other crimes"}

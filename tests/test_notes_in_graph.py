@@ -215,3 +215,29 @@ def test_a_note_with_markup_stays_text_on_the_page(tmp_path):
     html = page.read_text(encoding="utf-8")
     assert "<img src=x" not in html and "</script><b>" not in html  # serialized as inert JSON text
     assert "onerror=alert(1)" in html  # the note is there, only escaped
+
+
+def test_the_panel_shows_the_notes_as_text_in_a_browser(tmp_path):
+    from .conftest import offline_chromium
+    from .test_viz_browser import Opened
+
+    hostile = "<img src=x onerror=\"window.__xss=1;alert(1)\">"
+    people = PEOPLE.replace("Registry note on Asha.", "'" + hostile + "'")
+    report = textwrap.dedent(REPORT).replace("Note on the membership.", "'Membership " + hostile + "'")
+    data = mini_data(tmp_path, people=people, orgs=ORGS, report=report)
+    (data / "sources" / "mini.txt").write_text(SOURCE)
+    page = tmp_path / "page.html"
+    assert kg("viz", "--data", data, "--build-dir", tmp_path / "b", "-o", page).exit_code == 0
+    with offline_chromium() as browser:
+        opened = Opened(browser, page)
+        try:
+            opened.page.locator("#kg-search").fill("Asha Khan")
+            opened.page.locator("#kg-search").press("Enter")
+            panel = opened.page.locator("#kg-panel").inner_text()
+            assert "curator's notes" in panel.lower() and hostile in panel  # the person's own note, as text
+            assert "Curator's note: Membership " + hostile in panel  # the note on her title
+            assert "Note on the restricted participation." not in panel
+            assert opened.page.locator("#kg-panel img").count() == 0 and opened.js("window.__xss") is None
+            assert opened.dialogs == [] and opened.errors == [] and opened.requests == []
+        finally:
+            opened.page.close()
