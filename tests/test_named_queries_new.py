@@ -12,28 +12,29 @@ def _id(iri: str | None) -> str | None:
 
 
 def test_partners_of_organization_names_the_people_each_tie_runs_through(seed_store):
-    rows = {(_id(r["partner"]), r["link"]): r for r in ask(seed_store, "partners-of-organization", org="nioc")}
+    rows = ask(seed_store, "partners-of-organization", org="nioc")
+
+    def people(partner, link):
+        return {(r["personName"], r["personOf"]) for r in rows if _id(r["partner"]) == partner and r["link"] == link}
+
     # "Mr. Tariq Parvez (President, National Initiative against Organized Crime) launched ..." (keynote) and
     # "Mr. Muhammad Tahir Rai (Director General, National Police Bureau) highlighted ..." at the same roundtable;
     # "the unveiling of the Civil Society Declaration by ... Mr. Sarmad Saeed (Deputy Director, NIOC)"
-    npb = rows[("national-police-bureau", "co-participant")]
-    assert _id(npb["via"]) == "toc-day-lahore-2024"  # the event column is kept
-    assert set(npb["people"].split("; ")) == {
-        "Tariq Parvez (National Initiative against Organized Crime)",
-        "Sarmad Saeed (National Initiative against Organized Crime)",
-        "Muhammad Tahir Rai (National Police Bureau)",
-    }
+    nioc, npb = "National Initiative against Organized Crime", "National Police Bureau"
+    assert people("national-police-bureau", "co-participant") == {
+        ("Tariq Parvez", nioc), ("Sarmad Saeed", nioc), ("Muhammad Tahir Rai", npb)}
+    assert {_id(r["via"]) for r in rows if _id(r["partner"]) == "national-police-bureau"} == {"toc-day-lahore-2024"}
     # "Ms. Sevim Saadat (Director Policy & Advocacy, CFHR) and Mr. Umar Khan (Executive Director, CFHR)"
-    cfhr = set(rows[("cfhr", "co-participant")]["people"].split("; "))
-    assert {"Sevim Saadat (Centre for Human Rights)", "Umar Khan (Centre for Human Rights)"} <= cfhr
+    cfhr = "Centre for Human Rights"
+    assert {("Sevim Saadat", cfhr), ("Umar Khan", cfhr)} <= people("cfhr", "co-participant")
+    assert {_id(r["person"]) for r in rows if r["personName"] == "Tariq Parvez"} == {"tariq-parvez"}
 
 
 def test_partners_of_organization_co_organizers_run_through_no_one(seed_store):
-    rows = {(_id(r["partner"]), r["link"]): r for r in ask(seed_store, "partners-of-organization", org="cgr")}
+    rows = [r for r in ask(seed_store, "partners-of-organization", org="cgr") if r["link"] == "co-organizer"]
     # "Organized by the Centre for Governance Research (CGR), Centre for Human Rights (CFHR), and ... (GI-TOC)":
-    # the organizations themselves, no person between them
-    assert rows[("cfhr", "co-organizer")]["people"] == ""
-    assert rows[("gi-toc", "co-organizer")]["people"] == ""
+    # the organizations themselves, one row each, no person between them
+    assert sorted((_id(r["partner"]), r["person"]) for r in rows) == [("cfhr", None), ("gi-toc", None)]
 
 
 def test_events_of_organization_in_date_order_with_the_way_taken_part(seed_store):
@@ -64,16 +65,23 @@ def test_events_of_organization_reaches_members_of_its_units(seed_store):
 
 
 def test_people_at_event(seed_store):
-    rows = {r["name"]: r for r in ask(seed_store, "people-at-event", event="toc-day-lahore-2024")}
+    rows = ask(seed_store, "people-at-event", event="toc-day-lahore-2024")
+    by_name: dict[str, list[dict]] = {}
+    for r in rows:
+        by_name.setdefault(r["name"], []).append(r)
     # "Mr. Tariq Khosa (Director, CGR)" opened, "called for ..." in the Closing Remarks, and unveiled the declaration
-    khosa = rows["Tariq Khosa"]
-    assert set(khosa["parts"].split("; ")) == {"opening-speaker", "closing-speaker", "unveiler"}
-    assert (khosa["titles"], khosa["organizations"]) == ("Director, CGR", "Centre for Governance Research")
+    khosa = by_name["Tariq Khosa"]
+    assert {(r["part"], r["sectionName"]) for r in khosa} == {
+        ("opening-speaker", "Introductory Remarks"), ("closing-speaker", "Closing Remarks"),
+        ("unveiler", "Unveiling of the Civil Society Declaration 2024")}  # fmt: skip
+    assert {r["title"] for r in khosa} == {"Director, CGR", None}
+    assert {r["organizationName"] for r in khosa} == {"Centre for Governance Research"}
     # "Mr. Sarmad Saeed (Deputy Director, NIOC)" is named only in the unveiling
-    assert (rows["Sarmad Saeed"]["parts"], rows["Sarmad Saeed"]["titles"]) == ("unveiler", "Deputy Director, NIOC")
+    assert [(r["part"], r["title"]) for r in by_name["Sarmad Saeed"]] == [("unveiler", "Deputy Director, NIOC")]
     # "Mr. Billy Batware (UNODC-Civil Society Unit)": a unit, not a title
-    assert rows["Billy Batware"]["titles"] == ""
-    assert "Seher Aftab" not in rows  # she is named at the Malaysia workshop, not at the roundtable
+    assert {r["title"] for r in by_name["Billy Batware"]} == {None}
+    assert "Seher Aftab" not in by_name  # she is named at the Malaysia workshop, not at the roundtable
+    assert [r["name"] for r in rows] == sorted(r["name"] for r in rows)
     # "Inspector General Police Punjab Capt (r) Arif Nawaz Khan ..." at the meeting in Lahore
     meeting = ask(seed_store, "people-at-event", event="punjab-police-anf-meeting-lahore-2019")
     assert "Arif Nawaz Khan" in {r["name"] for r in meeting}
