@@ -103,6 +103,7 @@ class Section:
     id: str
     name: str
     loc: Loc
+    note: str | None = None
 
 
 @dataclass
@@ -116,6 +117,7 @@ class Participant:
     title: str | None = None
     themes: list[str] = field(default_factory=list)
     sensitivity: str = "public"
+    note: str | None = None
 
 
 @dataclass
@@ -152,6 +154,7 @@ class Affiliation:
     loc: Loc
     title: str | None = None
     sensitivity: str = "public"
+    note: str | None = None
 
 
 @dataclass
@@ -163,6 +166,7 @@ class Relation:
     loc: Loc
     date: str | None = None
     sensitivity: str = "public"
+    note: str | None = None
 
 
 @dataclass
@@ -173,9 +177,12 @@ class Figure:
     loc: Loc
     about: str | None = None
     stated_by: str | None = None
-    qualifier: str = "exactly"
-    date: str | None = None
+    qualifier: str | None = None  # only when the sentence states one ("over 200"): no default
+    date: str | None = None  # the day, month or year the figure holds for ...
     sensitivity: str = "public"
+    note: str | None = None
+    start_date: str | None = None  # ... or the period it holds for ("in 2012 and 2013": 2012 to 2013)
+    end_date: str | None = None
 
 
 @dataclass
@@ -289,7 +296,8 @@ RELATION_FIELDS = {"subject": (ID, True), "predicate": (enum(*vocab.RELATIONS), 
                    "sensitivity": (LEVEL, False)}  # fmt: skip
 FIGURE_FIELDS = {"value": (NUMBER, True), "unit": (NAME, True), "quote": (QUOTE, True), "about": (ID, False),
                  "stated_by": (ID, False), "qualifier": (enum(*vocab.FIGURE_QUALIFIERS), False),
-                 "date": (DATE_, False), "note": (TEXT, False), "sensitivity": (LEVEL, False)}  # fmt: skip
+                 "date": (DATE_, False), "start_date": (DATE_, False), "end_date": (DATE_, False),
+                 "note": (TEXT, False), "sensitivity": (LEVEL, False)}  # fmt: skip
 REPORT_FIELDS = {"source": (MAP, True), "events": (LIST, False), "affiliations": (LIST, False),
                  "relations": (LIST, False), "figures": (LIST, False)}  # fmt: skip
 MAX_TEXT = 10_000
@@ -627,17 +635,34 @@ def _load_report(data_dir: Path, path: Path, problems: list[Problem], warnings: 
     for i, v, node in _items(check, top, "affiliations", AFFILIATION_FIELDS, "affiliations"):
         q = _quote(check, v["quote"], node, "quote", f"affiliations[{i}]", source)
         if v["person"] and v["organization"] and q:
-            report.affiliations.append(Affiliation(v["person"], v["organization"], q, Loc(name, node.line), v["title"], v["sensitivity"] or "public"))
+            report.affiliations.append(Affiliation(v["person"], v["organization"], q, Loc(name, node.line), v["title"],
+                                                   v["sensitivity"] or "public", v["note"]))  # fmt: skip
     for i, v, node in _items(check, top, "relations", RELATION_FIELDS, "relations"):
         q = _quote(check, v["quote"], node, "quote", f"relations[{i}]", source)
         if v["subject"] and v["predicate"] and v["object"] and q:
-            report.relations.append(Relation(v["subject"], v["predicate"], v["object"], q, Loc(name, node.line), v["date"], v["sensitivity"] or "public"))
+            report.relations.append(Relation(v["subject"], v["predicate"], v["object"], q, Loc(name, node.line), v["date"],
+                                             v["sensitivity"] or "public", v["note"]))  # fmt: skip
     for i, v, node in _items(check, top, "figures", FIGURE_FIELDS, "figures"):
         q = _quote(check, v["quote"], node, "quote", f"figures[{i}]", source)
-        if v["value"] is not None and v["unit"] and q:
+        if v["value"] is not None and v["unit"] and q and _figure_period(check, v, node, f"figures[{i}]"):
             report.figures.append(Figure(v["value"], v["unit"], q, Loc(name, node.line), v["about"], v["stated_by"],
-                                         v["qualifier"] or "exactly", v["date"], v["sensitivity"] or "public"))  # fmt: skip
+                                         v["qualifier"], v["date"], v["sensitivity"] or "public", v["note"],
+                                         v["start_date"], v["end_date"]))  # fmt: skip
     return report
+
+
+def _figure_period(check: _Checker, v: dict, node: Mapping, where: str) -> bool:
+    """A figure holds for one date or for one period (start_date to end_date), not both; a period
+    does not end before it starts. False (with the problem reported) when the fields disagree."""
+    start, end = v["start_date"], v["end_date"]
+    if v["date"] and (start or end):
+        check.problem(node.line_of("date"), f"{where}.date", "a figure has either a date or a period (start_date, end_date), not both",
+                      "keep `date:` for one day, month or year, or `start_date:`/`end_date:` for a period the sentence gives")
+        return False
+    if start and end and end < start:
+        check.problem(node.line_of("end_date"), f"{where}.end_date", "the period ends before it starts", "check start_date and end_date")
+        return False
+    return True
 
 
 def _event(check: _Checker, v: dict, node: Mapping, source: Source) -> Event:
@@ -681,7 +706,7 @@ def _event(check: _Checker, v: dict, node: Mapping, source: Source) -> Event:
             if any(x.id == s["id"] for x in event.sections):
                 check.problem(s_line, f"{where}.sections[{i}].id", f"duplicate section '{s['id']}'", "give each section its own id")
             else:
-                event.sections.append(Section(s["id"], s["name"], Loc(check.file, s_line)))
+                event.sections.append(Section(s["id"], s["name"], Loc(check.file, s_line), s["note"]))
     for i, p, p_node in _items(check, v, "participants", PARTICIPANT_FIELDS, f"{where}.participants"):
         p_line = p_node.line
         agents = [(k, p[k]) for k in ("person", "organization") if p[k]]
@@ -692,7 +717,7 @@ def _event(check: _Checker, v: dict, node: Mapping, source: Source) -> Event:
         if p["role"] and q:
             kind, agent = agents[0]
             event.participants.append(Participant(agent, kind, p["role"], q, Loc(check.file, p_line), p["section"], p["title"],
-                                                  p["themes"] or [], p["sensitivity"] or "public"))  # fmt: skip
+                                                  p["themes"] or [], p["sensitivity"] or "public", p["note"]))  # fmt: skip
     return event
 
 

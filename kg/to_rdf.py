@@ -184,6 +184,13 @@ class _Emitter:
             self.quads.append(ox.Quad(higher, N(PROV.wasDerivedFrom), self.iri("source", name), self.iri.graph("registry", needed)))
         return lit(f"[withheld: this text names someone recorded at the {needed} level]")
 
+    def note(self, graph: ox.NamedNode, s, text: str | None) -> None:
+        """The curator's note on a record, as ``skos:editorialNote`` on the node the record made, in the
+        graph of that fact: a note is as restricted as what it explains (and, as free text, withheld
+        where it names someone above that level)."""
+        if text:
+            self.add(graph, s, SKOS.editorialNote, lit(text))
+
     def add_all(self, graph: ox.NamedNode, s, pairs) -> None:
         for p, o in pairs:
             if o is not None:
@@ -260,6 +267,7 @@ class _Emitter:
                                 (KG.sensitivity, N(vocab.LEVEL[p.sensitivity]))])  # fmt: skip
             for alias in p.aliases:
                 self.add(g, s, SKOS.altLabel, lit(alias))
+            self.note(g, s, p.note)
         for o in self.records.organizations.values():
             s = self.org(o.id)
             self.origin[s.value] = o.loc
@@ -276,6 +284,7 @@ class _Emitter:
                 self.add(g, s, SKOS.altLabel, lit(acronym))
             for alias in o.aliases:
                 self.add(g, s, SKOS.altLabel, lit(alias))
+            self.note(g, s, o.note)
             if o.parent:
                 parent = self.org(o.parent)
                 pg = self.iri.graph("registry", self.level_of(parent, own=o.sensitivity))
@@ -294,6 +303,7 @@ class _Emitter:
                              (vocab.DCTERMS.issued, date_literal(src.published) if src.published else None),
                              (vocab.DCTERMS.type, lit(src.type) if src.type else None)])  # fmt: skip
         self.add(self.iri.graph("registry", src_level), g0, PROV.wasDerivedFrom, s)
+        self.note(g0, s, src.note)
 
         def graph_for(*nodes, own="public"):
             level = self.level_of(*nodes, own=max_level(own, src_level))
@@ -313,6 +323,7 @@ class _Emitter:
             self.add_all(g, m, [(RDF.type, N(ORG.Membership)), (ORG.member, person), (ORG.organization, org),
                                 (KG.title, lit(a.title) if a.title else None)])  # fmt: skip
             self.derive(report, g, m, a.quote)
+            self.note(g, m, a.note)
             if a.title:
                 role = self.iri("role", slugify(a.title))
                 self.add(g, m, ORG.role, role)
@@ -327,18 +338,24 @@ class _Emitter:
             self.add_all(g, st, [(RDF.type, N(KG.Statement)), (RDF.subject, subj), (RDF.predicate, predicate),
                                  (RDF.object, obj), (vocab.DCTERMS.date, date_literal(r.date) if r.date else None)])  # fmt: skip
             self.derive(report, g, st, r.quote)
+            self.note(g, st, r.note)
         for f in report.figures:
             about = self.entity(f.about) if f.about else None
             by = self.person(f.stated_by) if f.stated_by else None
             g = graph_for(*(x for x in (about, by) if x), own=max_level(f.sensitivity, self.text_level(f.unit)))
             # named by content, not position: a gap in 1..n would reveal a figure withheld at this level
-            key = "\0".join(str(x) for x in (f.value, f.unit, f.about, f.stated_by, f.date, f.quote.text))
+            period = (f.start_date, f.end_date) if f.start_date or f.end_date else ()  # a dated figure keeps its IRI
+            key = "\0".join(str(x) for x in (f.value, f.unit, f.about, f.stated_by, f.date, *period, f.quote.text))
             node = self.iri("figure", src.id, hashlib.sha1(key.encode()).hexdigest()[:12])
             self.origin[node.value] = f.loc
             self.add_all(g, node, [(RDF.type, N(KG.Figure)), (KG.about, about), (KG.statedBy, by),
-                                   (RDF.value, lit(f.value)), (KG.qualifier, lit(f.qualifier)), (KG.unit, lit(f.unit)),
-                                   (vocab.DCTERMS.date, date_literal(f.date) if f.date else None)])  # fmt: skip
+                                   (RDF.value, lit(f.value)), (KG.unit, lit(f.unit)),
+                                   (KG.qualifier, lit(f.qualifier) if f.qualifier else None),  # only as stated
+                                   (vocab.DCTERMS.date, date_literal(f.date) if f.date else None),
+                                   (SCHEMA.startDate, date_literal(f.start_date) if f.start_date else None),
+                                   (SCHEMA.endDate, date_literal(f.end_date) if f.end_date else None)])  # fmt: skip
             self.derive(report, g, node, f.quote)
+            self.note(g, node, f.note)
 
     def event_facts(self, report: Report, event: Event, graph_for) -> None:
         e = self.event(event.id)
@@ -356,6 +373,7 @@ class _Emitter:
             (vocab.DCTERMS.source, self.iri("source", report.source.id)),
             (KG.sensitivity, N(vocab.LEVEL[self.level_of(e)])),
         ])  # fmt: skip
+        self.note(g, e, event.note)
         if event.part_of:  # at the higher level of the two events: a public event must not name a restricted one
             parent = self.event(event.part_of)
             self.add_all(graph_for(e, parent), e, [(SCHEMA.superEvent, parent)])
@@ -379,6 +397,7 @@ class _Emitter:
             self.add_all(g, sec, [(RDF.type, N(SCHEMA.Event)), (RDF.type, N(KG.Section)),
                                   (SCHEMA.name, lit(section.name)), (RDFS.label, lit(section.name)),
                                   (SCHEMA.superEvent, e), (KG.order, lit(order))])  # fmt: skip
+            self.note(g, sec, section.note)
             self.add(g, e, SCHEMA.subEvent, sec)
         listed = {"organizer": (event.organizers, SCHEMA.organizer), "partner": (event.partners, KG.partner),
                   "funder": (event.funders, SCHEMA.funder)}  # fmt: skip
@@ -399,6 +418,7 @@ class _Emitter:
             pg = graph_for(e, agent, own=p.sensitivity)
             node = self.participation(report, pg, e, event.id, p.agent, agent, p.role, p.quote)
             self.origin[node.value] = p.loc
+            self.note(pg, node, p.note)
             if p.section:
                 self.add(pg, node, KG.section, self.iri("event", event.id, p.section))
             if p.title:  # a title may name an organization or person above the participation's level

@@ -20,6 +20,8 @@ VERIFIED = {
     "events", "people-of-organization", "partners-of-organization", "sectors-at-events", "sector-bridges",
     "themes-by-organization", "themes-by-sector", "events-on-theme", "themes-over-time", "repeat-speakers",
     "alliance-members", "provenance", "event-programme",
+    # verified in tests/test_named_queries_new.py
+    "events-of-organization", "people-at-event", "co-speakers",
 }  # fmt: skip
 
 

@@ -116,7 +116,10 @@ EVIDENCE_IRI = re.compile(r"(/evidence/[^/>]+/)[^>]+")
 def public_quads(data: Path, build_dir: Path, level: str = "public") -> set[tuple]:
     """The readable quads with every evidence node reduced to its source, and quote texts, line
     numbers and evidence types left out: withheld and deleted may differ only there (a withheld
-    sentence is a kg:WithheldEvidence with no text or line; a deleted person's sentence is whole)."""
+    sentence is a kg:WithheldEvidence with no text or line; a deleted person's sentence is whole).
+    A curator's note (skos:editorialNote) is kept but its text is not compared, for the same reason:
+    a note naming the person is a marker when withheld and whole when the person is deleted (its
+    text is checked for the person's names by the export tests above)."""
     text = export_text(data, build_dir, "nq", level)
     out = set()
     for q in ox.parse(text.encode(), format=ox.RdfFormat.N_QUADS):
@@ -124,6 +127,8 @@ def public_quads(data: Path, build_dir: Path, level: str = "public") -> set[tupl
             continue  # the ontology's blank nodes get new labels in every build
         if "/evidence/" in q.subject.value and q.predicate.value in (str(KG.quote), str(KG.line), str(RDF.type)):
             continue
+        if q.predicate.value == "http://www.w3.org/2004/02/skos/core#editorialNote":
+            q = ox.Quad(q.subject, q.predicate, ox.Literal("(a note)"), q.graph_name)
         out.add(tuple(EVIDENCE_IRI.sub(r"\1*", str(t)) for t in (q.subject, q.predicate, q.object, q.graph_name)))
     return out
 

@@ -19,21 +19,23 @@ from ..store import Store
 from ..vocab import sparql_prefixes
 
 MEMBERSHIPS = """
-SELECT ?fact ?person ?org ?orgLabel ?title ?quote ?source ?sourceTitle ?url WHERE {
+SELECT ?fact ?person ?org ?orgLabel ?title ?note ?quote ?source ?sourceTitle ?url WHERE {
   ?fact a org:Membership ; org:member ?person ; org:organization ?org .
   ?org rdfs:label ?orgLabel .
   OPTIONAL { ?fact kg:title ?title }
+  OPTIONAL { ?fact skos:editorialNote ?note }
   OPTIONAL { ?fact prov:wasDerivedFrom ?evidence . ?evidence kg:quote ?quote .
              OPTIONAL { ?evidence prov:wasQuotedFrom ?source .
                         OPTIONAL { ?source dcterms:title ?sourceTitle } OPTIONAL { ?source schema:url ?url } } }
 }"""
 
 PARTICIPATIONS = """
-SELECT ?fact ?agent ?event ?eventLabel ?part ?title ?quote ?source ?sourceTitle ?url WHERE {
+SELECT ?fact ?agent ?event ?eventLabel ?part ?title ?note ?quote ?source ?sourceTitle ?url WHERE {
   ?fact a kg:Participation ; kg:agent ?agent ; kg:event ?event .
   ?event rdfs:label ?eventLabel .
   OPTIONAL { ?fact kg:part/skos:prefLabel ?part }
   OPTIONAL { ?fact kg:titleAsStated ?title }
+  OPTIONAL { ?fact skos:editorialNote ?note }
   OPTIONAL { ?fact prov:wasDerivedFrom ?evidence . ?evidence kg:quote ?quote .
              OPTIONAL { ?evidence prov:wasQuotedFrom ?source .
                         OPTIONAL { ?source dcterms:title ?sourceTitle } OPTIONAL { ?source schema:url ?url } } }
@@ -61,6 +63,14 @@ SELECT ?event ?theme WHERE {
 
 PARTICIPATION_THEMES = """
 SELECT ?fact ?theme WHERE { ?fact a kg:Participation ; dcterms:subject ?theme . }"""
+
+# The curator's notes on people, organizations and events themselves (a note on a fact comes with the fact).
+NOTES = """
+SELECT ?node ?note WHERE {
+  ?node skos:editorialNote ?note ; a ?type .
+  FILTER(?type IN (schema:Person, schema:Organization, schema:Event))
+  FILTER NOT EXISTS { ?node a kg:Section }
+}"""
 
 THEME_LABELS = """
 SELECT ?theme ?label WHERE { ?theme skos:inScheme theme:scheme ; skos:prefLabel ?label . }"""
@@ -97,7 +107,9 @@ def _year(value: str | None) -> int | None:
 
 
 def _source(row: dict) -> dict:
-    return {"quote": row.get("quote") or "", "source": row.get("sourceTitle") or "", "url": _safe_url(row.get("url"))}
+    """The sentence behind a fact, its source, and the curator's note on the fact ("" when none)."""
+    return {"quote": row.get("quote") or "", "source": row.get("sourceTitle") or "", "url": _safe_url(row.get("url")),
+            "note": row.get("note") or ""}
 
 
 def _safe_url(url: str | None) -> str:
@@ -142,7 +154,7 @@ def gather(store: Store, graph: nx.Graph) -> Details:
         info["place"] = info["place"] or ", ".join(v for v in (row.get("city"), row.get("country")) if v)
         info["type"] = info["type"] or (row.get("type") or "")
         if row.get("source"):
-            src = {"quote": "", "source": row.get("sourceTitle") or "", "url": _safe_url(row.get("url"))}
+            src = {"quote": "", "source": row.get("sourceTitle") or "", "url": _safe_url(row.get("url")), "note": ""}
             if src not in info["sources"]:
                 info["sources"].append(src)
     out.events = {iri: info["label"] for iri, info in events.items()}
@@ -184,6 +196,9 @@ def gather(store: Store, graph: nx.Graph) -> Details:
             facts[iri].append({"kind": "source", "text": " · ".join(v for v in (info["type"], info["place"]) if v),
                                **src})  # fmt: skip
 
+    for row in _rows(store, NOTES):
+        facts[row["node"]].append({"kind": "note", "text": row["note"], "quote": "", "source": "", "url": "", "note": ""})
+
     # An organization takes part in what its people take part in (as in the themes projection).
     for org, people in members.items():
         for person in people:
@@ -201,7 +216,7 @@ def gather(store: Store, graph: nx.Graph) -> Details:
                 if via not in out.edges:
                     unit, parent = (a, b) if via == a else (b, a)
                     out.edges[via] = {"text": f"{_label(graph, unit)} is a unit of {_label(graph, parent)}",
-                                      "event": "", "quote": "", "source": "", "url": ""}  # fmt: skip
+                                      "event": "", "quote": "", "source": "", "url": "", "note": ""}  # fmt: skip
 
     for node in graph.nodes:
         if node in out.themes:  # a theme node (themes projection) carries itself

@@ -71,6 +71,7 @@ var network, nodes, edges, kg;
     facts.forEach(function (f) {
       var li = el("li", f.text);
       if (f.quote) li.appendChild(el("blockquote", "“" + f.quote + "”"));
+      if (f.note) li.appendChild(el("p", "Curator's note: " + f.note, "kg-note"));
       if (f.source) {
         var src = el("div", "", "kg-source");
         src.appendChild(document.createTextNode("Source: "));
@@ -97,7 +98,8 @@ var network, nodes, edges, kg;
     body.appendChild(el("p", [kind, n.kind === "event" || n.kind === "theme" ? "" : sector].filter(Boolean).join(" · "), "kg-kind"));
     if (n.aliases.length) body.appendChild(el("p", "Also written: " + n.aliases.join("; ")));
     var byKind = function (k) { return d.facts.filter(function (f) { return f.kind === k; }); };
-    [["Titles", "title"], ["Events", "event"], ["Participants", "participant"], ["Sources", "source"]].forEach(function (s) {
+    [["Titles", "title"], ["Events", "event"], ["Participants", "participant"], ["Sources", "source"],
+     ["Curator's notes", "note"]].forEach(function (s) {
       var part = factList(s[0], byKind(s[1]));
       if (part) body.appendChild(part);
     });
