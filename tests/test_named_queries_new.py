@@ -1,5 +1,5 @@
-"""The named queries added in issue 18 (events-of-organization, people-at-event, co-speakers) and the
-people column of partners-of-organization, checked against the report texts in data/sources/ (each
+"""The named queries added in issue 18 (events-of-organization, people-at-event, co-speakers),
+checked against the report texts in data/sources/ (each
 expectation quotes the sentence it was read from; none was copied from the queries' output)."""
 
 from __future__ import annotations
@@ -9,32 +9,6 @@ from .test_query_named import ask
 
 def _id(iri: str | None) -> str | None:
     return iri.rsplit("/", 1)[1] if iri else None
-
-
-def test_partners_of_organization_names_the_people_each_tie_runs_through(seed_store):
-    rows = ask(seed_store, "partners-of-organization", org="nioc")
-
-    def people(partner, link):
-        return {(r["orgPersonName"], r["partnerPersonName"]) for r in rows
-                if _id(r["partner"]) == partner and r["link"] == link}  # fmt: skip
-
-    # "Mr. Tariq Parvez (President, National Initiative against Organized Crime) launched ..." (keynote) and
-    # "Mr. Muhammad Tahir Rai (Director General, National Police Bureau) highlighted ..." at the same roundtable;
-    # "the unveiling of the Civil Society Declaration by ... Mr. Sarmad Saeed (Deputy Director, NIOC)"
-    assert people("national-police-bureau", "co-participant") == {
-        ("Tariq Parvez", "Muhammad Tahir Rai"), ("Sarmad Saeed", "Muhammad Tahir Rai")}
-    assert {_id(r["via"]) for r in rows if _id(r["partner"]) == "national-police-bureau"} == {"toc-day-lahore-2024"}
-    # "Ms. Sevim Saadat (Director Policy & Advocacy, CFHR) and Mr. Umar Khan (Executive Director, CFHR)"
-    assert {p for _, p in people("cfhr", "co-participant")} >= {"Sevim Saadat", "Umar Khan"}
-    assert {_id(r["orgPerson"]) for r in rows if r["orgPersonName"] == "Tariq Parvez"} == {"tariq-parvez"}
-
-
-def test_partners_of_organization_co_organizers_run_through_no_one(seed_store):
-    rows = [r for r in ask(seed_store, "partners-of-organization", org="cgr") if r["link"] == "co-organizer"]
-    # "Organized by the Centre for Governance Research (CGR), Centre for Human Rights (CFHR), and ... (GI-TOC)":
-    # the organizations themselves, one row each, no person between them
-    assert sorted((_id(r["partner"]), r["orgPerson"], r["partnerPerson"]) for r in rows) == [
-        ("cfhr", None, None), ("gi-toc", None, None)]
 
 
 def test_events_of_organization_in_date_order_with_the_way_taken_part(seed_store):
