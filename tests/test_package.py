@@ -44,7 +44,8 @@ def run(args, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
 def dist(tmp_path_factory) -> Path:
     """`python -m build`: the sdist, then the wheel built from the unpacked sdist."""
     out = tmp_path_factory.mktemp("dist")
-    run([sys.executable, "-m", "build", "--outdir", out, ROOT], cwd=ROOT)
+    # run from the output folder: in the checkout, its build/ folder (kg's outputs) would shadow the build package
+    run([sys.executable, "-m", "build", "--outdir", out, ROOT], cwd=out)
     return out
 
 
