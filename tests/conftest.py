@@ -32,16 +32,18 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 @contextmanager
-def offline_chromium(allow_loopback: bool = False):
+def offline_chromium(allow_loopback: bool = False, to_loopback: str | None = None):
     """Debian's headless Chromium driven by Playwright, with every host unresolvable (loopback too,
-    unless allowed). Skips where Chromium or Playwright is missing; fails there when CI=true."""
+    unless allowed; ``to_loopback``: one name that resolves to 127.0.0.1, as a rebinding DNS server
+    would make it). Skips where Chromium or Playwright is missing; fails there when CI=true."""
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         sync_playwright = None
     require(sync_playwright is not None and Path(chromium).exists(), "Chromium with the playwright package")
-    rules = "MAP * ~NOTFOUND" + (", EXCLUDE 127.0.0.1" if allow_loopback else "")
+    rules = (f"MAP {to_loopback} 127.0.0.1, " if to_loopback else "") + "MAP * ~NOTFOUND"
+    rules += ", EXCLUDE 127.0.0.1" if allow_loopback or to_loopback else ""
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, args=[*CHROMIUM_ARGS, f"--host-resolver-rules={rules}"])
         try:

@@ -11,16 +11,14 @@
 from __future__ import annotations
 
 import http.server
-import shutil
 import socket
 import threading
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 import requests
 
-from .conftest import CHROMIUM_ARGS, DATA, require
+from .conftest import DATA, offline_chromium
 from .test_serve_protocol import Endpoint, read_response
 
 ALLOWED = "kg.example.test"  # given with --allow-host, with any port
@@ -75,27 +73,9 @@ def test_a_bad_allow_host_is_a_clear_error(seed_build):
     assert out.exit_code == 2 and "--allow-host" in out.output and "not a host name" in out.output
 
 
-@contextmanager
-def browser_resolving(name: str):
-    """Offline Chromium in which ``name`` resolves to 127.0.0.1, as a rebinding DNS server would make it."""
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    require(sync_playwright is not None and Path(chromium).exists(), "Chromium with the playwright package")
-    rules = f"MAP {name} 127.0.0.1, MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=[*CHROMIUM_ARGS, f"--host-resolver-rules={rules}"])
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 @pytest.fixture(scope="module")
 def browser():
-    with browser_resolving("evil.test") as launched:
+    with offline_chromium(to_loopback="evil.test") as launched:
         yield launched
 
 
