@@ -6,11 +6,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test bench dist system-deps clean help
+.PHONY: run test docs bench dist system-deps clean help
 
 help:
 	@echo "make run    build the graph from data/, write metrics and the visualization, print where"
 	@echo "make test   run the whole test suite"
+	@echo "make docs   build the manual (docs/, MkDocs) into site/; open site/index.html"
 	@echo "make bench  run the benchmarks (store, queries, metrics at 1,000 and 10,000 events; the 2,000-node page)"
 	@echo "make dist   build the sdist and the wheel into dist/ (pipx install dist/kg-*.whl)"
 	@echo "make system-deps  install Chromium and Virtuoso with apt-get (root) for the browser and server tests"
@@ -27,6 +28,9 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py

@@ -26,18 +26,26 @@ def catalogue() -> list[dict]:
 
 
 def _cell(text: str) -> str:
-    # a table cell: no line breaks, no column separator, no markup from the header text
-    return html.escape(" ".join(text.split()), quote=False).replace("|", "\\|")
+    """Header text as one table cell: one line, no column separator, and markup only from its `code`
+    spans (whose content Markdown escapes itself); everything else is escaped as text."""
+    parts = " ".join(text.split()).split("`")
+    for i, part in enumerate(parts):
+        parts[i] = part if i % 2 else html.escape(part, quote=False)
+    return "`".join(parts).replace("|", "\\|")
+
+
+def _code(text: str) -> str:
+    return f"<code>{html.escape(text, quote=False)}</code>".replace("|", "&#124;")
 
 
 def table(queries: list[dict]) -> str:
     rows = ["| name | answers | parameters (default) | example |", "|---|---|---|---|"]
     for q in queries:
         answers = f"**{_cell(q['title'])}.** {_cell(q['description'])}" if q["title"] else _cell(q["description"])
-        params = "<br>".join(f"`{p['name']}` ({_cell(p['default']) or 'unset: any'}): {_cell(p['meaning'])}"
+        params = "<br>".join(f"{_code(p['name'])} ({_cell(p['default']) or 'unset: any'}): {_cell(p['meaning'])}"
                              for p in q["params"]) or "—"
-        examples = "<br>".join(f"`{_cell(e)}`" for e in q["examples"]) or "—"
-        rows.append(f"| `{q['name']}` | {answers} | {params} | {examples} |")
+        examples = "<br>".join(_code(e) for e in q["examples"]) or "—"
+        rows.append(f"| {_code(q['name'])} | {answers} | {params} | {examples} |")
     return "\n".join(rows)
 
 
