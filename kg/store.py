@@ -10,7 +10,7 @@ A remote SPARQL 1.1 server is a third kind (``kg.remote``). Whatever the kind, r
 as an ``rdflib.query.Result`` with rdflib terms, so rdflib stays the API for callers.
 
 A store is opened at a sensitivity level: it reads only the named graphs at or below that level
-(``kg.build.graph_level``), so what a level may not see is simply not in the query's dataset.
+(``kg.levels``), so what a level may not see is simply not in the query's dataset.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from rdflib.query import Result
 from rdflib.term import BNode, Literal, URIRef, Variable
 
 from .bindings import as_term, with_values
-from .to_rdf import LEVEL_RANK, graph_level
+from .levels import LEVEL_RANK, allowed_graphs, check_level, graph_rank  # noqa: F401 - allowed_graphs: part of this module's interface
 
 
 def to_rdflib(term):
@@ -57,27 +57,15 @@ def to_ox(term):
     raise TypeError(f"unsupported term {term!r}")
 
 
-def allowed_graphs(graph_names: Iterable[str], base: str, level: str) -> list[str]:
-    """Our graphs at or below ``level``, sorted (the same order every time)."""
-    rank = LEVEL_RANK[level]
-    out = []
-    for name in graph_names:
-        g_level = graph_level(name, base)
-        if g_level is not None and LEVEL_RANK[g_level] <= rank:
-            out.append(name)
-    return sorted(out)
-
-
 class Store:
     """A built graph read at one sensitivity level."""
 
     kind = "abstract"
 
     def __init__(self, base: str, level: str = "public"):
-        if level not in LEVEL_RANK:
-            raise ValueError(f"unknown level {level!r}; one of {', '.join(LEVEL_RANK)}")
         self.base = base
-        self.level = level
+        self.level = check_level(level)
+        self.generation: Path | None = None  # the build generation a store was opened from (kg.project)
 
     def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> Result:
         """Run a SPARQL 1.1 query over the union of the readable graphs. ``bindings`` maps variable
@@ -115,13 +103,15 @@ class OxigraphStore(Store):
     @classmethod
     def open(cls, generation, base: str, level: str = "public") -> "OxigraphStore":
         """Open a built generation (a folder written by ``kg.project.build``) read-only at ``level``."""
-        return cls(ox.Store.read_only(str(level_store_path(generation, level))), base, level)
+        store = cls(ox.Store.read_only(str(level_store_path(generation, level))), base, level)
+        store.generation = Path(generation)  # so what is written back (kg.metrics.rdf) knows where it came from
+        return store
 
     @classmethod
     def from_quads(cls, quads: Iterable[ox.Quad], base: str, level: str = "public") -> "OxigraphStore":
         rank = LEVEL_RANK[level]
         inner = ox.Store()
-        inner.extend(q for q in quads if LEVEL_RANK.get(graph_level(q.graph_name.value, base) or "restricted", 2) <= rank)
+        inner.extend(q for q in quads if graph_rank(q.graph_name.value, base) <= rank)
         return cls(inner, base, level)
 
     def graphs(self) -> list[str]:
