@@ -22,39 +22,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 from rdflib.query import Result
-from rdflib.term import BNode, Literal, URIRef, Variable
+from rdflib.term import Variable
 
+from .answers import Answer, from_oxigraph, from_rdflib
+from .terms import to_ox, to_rdflib  # noqa: F401 - part of this module's interface before kg.terms
 from .bindings import as_term, with_values
 from .levels import LEVEL_RANK, allowed_graphs, check_level, graph_rank  # noqa: F401 - allowed_graphs: part of this module's interface
-
-
-def to_rdflib(term):
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        return Literal(term.value, datatype=None if datatype.endswith("#string") else URIRef(datatype))
-    if isinstance(term, (ox.DefaultGraph,)):
-        return None
-    raise TypeError(f"unsupported term {term!r}")
-
-
-def to_ox(term):
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
-    raise TypeError(f"unsupported term {term!r}")
 
 
 class Store:
@@ -71,6 +44,11 @@ class Store:
         """Run a SPARQL 1.1 query over the union of the readable graphs. ``bindings`` maps variable
         names to values; they are bound as terms, never pasted into the query text."""
         raise NotImplementedError
+
+    def answer(self, sparql: str, bindings: Mapping[str, object] | None = None, normalize: bool = True) -> Answer:
+        """The query's answer as a ``kg.answers.Answer``: the one result path of `kg query`, `kg serve`
+        and ``kg.sparql.run``. Here from the rdflib ``Result`` of ``query``; Oxigraph answers natively."""
+        return from_rdflib(self.query(sparql, bindings))
 
     def quads(self) -> Iterator[ox.Quad]:
         """Every readable quad (for export)."""
@@ -121,8 +99,28 @@ class OxigraphStore(Store):
         return oxigraph_result(self.raw_query(with_values(sparql, bindings)))
 
     def raw_query(self, sparql: str, **kwargs):
-        """The pyoxigraph answer itself (for serializing results in standard formats without conversion)."""
+        """The pyoxigraph answer itself, over the union of the readable graphs."""
         return self.inner.query(sparql, use_default_graph_as_union=True, **kwargs)
+
+    def answer(self, sparql: str, bindings: Mapping[str, object] | None = None, normalize: bool = True, *,
+               base_iri: str | None = None, dataset: tuple[list[str], list[str]] | None = None,
+               own_dataset: bool = False, max_rows: int | None = None) -> Answer:  # fmt: skip
+        """The answer straight from pyoxigraph (see ``Store.answer``), over the union of the readable
+        graphs; or over ``dataset`` (default graphs, named graphs: the SPARQL protocol's
+        ``default-graph-uri``/``named-graph-uri``, a graph above this level is simply empty); or, with
+        ``own_dataset``, over the query's own FROM / FROM NAMED. At most ``max_rows`` rows when given."""
+        sparql = with_values(sparql, bindings)
+        options = {"base_iri": base_iri} if base_iri else {}
+        if dataset is not None:
+            readable = set(self._graphs)
+            default = [ox.NamedNode(g) for g in dataset[0] if g in readable] or [ox.DefaultGraph()]
+            named = [ox.NamedNode(g) for g in dataset[1] if g in readable]
+            result = self.inner.query(sparql, default_graph=default, named_graphs=named, **options)
+        elif own_dataset:
+            result = self.inner.query(sparql, **options)
+        else:
+            result = self.raw_query(sparql, **options)
+        return from_oxigraph(result, normalize=normalize, max_rows=max_rows)
 
     def quads(self) -> Iterator[ox.Quad]:
         return self.inner.quads_for_pattern(None, None, None, None)
