@@ -116,6 +116,12 @@ def _without_time(text: bytes) -> list[bytes]:
     return [line for line in text.splitlines() if b"generatedAtTime" not in line]
 
 
+def load_into_graph(data_dir=None, build_dir=None, base=None, level: str = "public", progress=None):
+    """After ``into_graph`` (and with its store closed): rebuild, so the new figures are in the graph,
+    swapped in atomically. Returns the build as seen at ``level`` (``kg.project.Level``)."""
+    return project.build(data_dir, build_dir, base, progress=progress, level=level).at(level)
+
+
 def into_graph(store, projections, data_dir=None, build_dir=None, base=None, k=None, engine="auto",
                progress=None) -> list[tuple[Path, bool]]:  # fmt: skip
     """Compute the metrics of ``projections`` from ``store`` and write them under
