@@ -25,7 +25,9 @@ from .levels import LEVEL_RANK, LEVELS, graph_rank, label_rank
 from .records import Records, load_records
 
 # What shapes a store: a change to any of these files rebuilds.
-CODE_FILES = ("to_rdf.py", "records.py", "vocab.py", "yamlfile.py", "project.py", "store.py", "levels.py", "inputs.py")
+CODE_FILES = ("to_rdf.py", "records/__init__.py", "records/model.py", "records/checks.py", "records/loader.py",
+              "records/references.py", "records/names.py", "vocab.py", "yamlfile.py", "project.py", "store.py",
+              "levels.py", "inputs.py")  # fmt: skip
 
 
 def _code():
