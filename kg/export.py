@@ -13,16 +13,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import formats
 from .store import Store
 from .vocab import PREFIXES, data_prefixes
 
-FORMATS = {
-    "ttl": (ox.RdfFormat.TURTLE, False),
-    "nt": (ox.RdfFormat.N_TRIPLES, False),
-    "nq": (ox.RdfFormat.N_QUADS, True),
-    "trig": (ox.RdfFormat.TRIG, True),
-    "jsonld": (ox.RdfFormat.JSON_LD, True),
-}
+FORMATS = {f.name: (f.rdf, f.datasets) for f in formats.REGISTRY if f.kind == formats.GRAPH and f.export}  # name -> (format, keeps graphs)
 
 
 def _key(term) -> tuple:
@@ -34,10 +29,10 @@ def serialize(store: Store, fmt: str) -> bytes:
     prefixes = {p: str(ns) for p, ns in PREFIXES.items()} | {"id": store.base}
     if keeps_graphs:
         quads = sorted(store.quads(), key=lambda q: (_key(q.graph_name), _key(q.subject), _key(q.predicate), _key(q.object)))
-        kwargs = {"prefixes": prefixes} if rdf_format in (ox.RdfFormat.TRIG,) else {}
+        kwargs = {"prefixes": prefixes} if fmt == "trig" else {}
         return ox.serialize(quads, format=rdf_format, **kwargs)
     triples = sorted({q.triple for q in store.quads()}, key=lambda t: (_key(t.subject), _key(t.predicate), _key(t.object)))
-    kwargs = {"prefixes": prefixes | data_prefixes(store.base)} if rdf_format == ox.RdfFormat.TURTLE else {}
+    kwargs = {"prefixes": prefixes | data_prefixes(store.base)} if fmt == "ttl" else {}
     return ox.serialize(triples, format=rdf_format, **kwargs)
 
 

@@ -66,9 +66,8 @@ def projections() -> dict[str, Projection]:
 
 def _select(store: Store, where: str, variables: str) -> list[dict[str, str]]:
     query = f"{sparql_prefixes()}SELECT DISTINCT {variables} WHERE {{ {where} }}"
-    result = store.query(query)
-    names = [str(v) for v in result.vars]
-    return [{n: (None if row[i] is None else str(row[i])) for i, n in enumerate(names)} for row in result]
+    answer = store.answer(query)  # kg.answers: the result path of kg query and kg serve too
+    return [{n: (None if cell is None else cell["value"]) for n, cell in zip(answer.variables, row)} for row in answer.rows]
 
 
 def _short_sector(value: str | None) -> str:

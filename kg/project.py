@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import fcntl
 import gc
-import hashlib
 import json
 import os
 import shutil
@@ -33,33 +32,19 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import to_rdf
-from . import config
-from .records import Records, load_records
+from . import config, to_rdf
+from .inputs import (  # noqa: F401 - the names below were defined here before kg.inputs; callers still use them
+    CODE_FILES, EXTRAS_HEADER, BuildInputs, Spill, Summary, all_quads, current_extras, extras_dir, fingerprint,
+    records_fingerprint, select_extras,
+)  # fmt: skip
+from .levels import LEVEL_RANK
 from .store import OxigraphStore, RdflibStore, Store
 
-CODE_FILES = ("to_rdf.py", "records.py", "vocab.py", "yamlfile.py", "project.py", "store.py")  # what shapes a store
 KEEP_GENERATIONS = 2  # the live one and the one before it, for readers still holding it open
 
 
 class BuildBusy(Exception):
     pass
-
-
-@dataclass
-class Summary:
-    triples: int
-    people: int
-    organizations: int
-    events: int
-    themes: int
-    sources: int
-    participations: int
-    affiliations: int
-    figures: int
-
-    def lines(self) -> list[str]:
-        return [f"{name:<15}{value:>9,}" for name, value in asdict(self).items()]
 
 
 @dataclass
@@ -87,27 +72,7 @@ class BuildResult:
         return self.levels[level]
 
 
-def fingerprint(data_dir: Path, base: str) -> str:
-    digest = hashlib.sha256()
-    digest.update(base.encode())
-    package = Path(__file__).parent
-    for name in CODE_FILES:
-        digest.update((package / name).read_bytes())
-    roots = [(config.ontology_dir(), "ontology"), (data_dir, "data")]
-    for root, label in roots:
-        for path in sorted(p for p in root.rglob("*") if p.is_file()):
-            relative = path.relative_to(root)
-            if any(part.startswith(".") for part in relative.parts):
-                continue
-            digest.update(f"\0{label}/{relative}\0".encode())
-            if not path.resolve().is_relative_to(root.resolve()):  # a link out: the records refuse it
-                digest.update(os.readlink(path).encode() if path.is_symlink() else b"outside")
-                continue
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def summarize(records: Records, triples: int) -> Summary:
+def summarize(records, triples: int) -> Summary:
     themes = {t for r in records.reports for e in r.events for t in e.themes}
     themes |= {t for r in records.reports for e in r.events for p in e.participants for t in p.themes}
     return Summary(
@@ -121,12 +86,6 @@ def summarize(records: Records, triples: int) -> Summary:
         affiliations=sum(len(r.affiliations) for r in records.reports),
         figures=sum(len(r.figures) for r in records.reports),
     )
-
-
-def all_quads(records: Records, base: str) -> list[ox.Quad]:
-    quads = to_rdf.record_quads(records, base)
-    quads.extend(to_rdf.ontology_quads(config.ontology_dir(), base))
-    return quads
 
 
 class _Lock:
@@ -171,6 +130,11 @@ def store_root(build_dir: Path) -> Path:
     return Path(build_dir) / "store"
 
 
+def build_dir_of(generation: Path) -> Path:
+    """The build folder a generation lives in (``<build>/store/gen-…``)."""
+    return Path(generation).parent.parent
+
+
 def current_generation(build_dir: Path) -> Path | None:
     pointer = store_root(build_dir) / "CURRENT"
     try:
@@ -200,41 +164,37 @@ def build(data_dir=None, build_dir=None, base=None, force: bool = False, progres
     Raises ``kg.records.RecordsInvalid`` with every problem when the records are not valid; the
     previous build then stays in place untouched.
     """
-    data_dir, build_dir, base = config.data_dir(data_dir), config.build_dir(build_dir), config.base_iri(base)
-    shown = to_rdf.LEVEL_RANK[level]
+    inputs = BuildInputs(data_dir, build_dir, base)
+    data_dir, build_dir, base = inputs.data_dir, inputs.build_dir, inputs.base
+    shown = LEVEL_RANK[level]
     held: list[str] = []  # progress waits until we know whether the shown level changed
     started = time.perf_counter()
     root = store_root(build_dir)
     with _Lock(root / "build.lock", say=progress):
-        fp = fingerprint(data_dir, base)
-        extras = _extras_files(build_dir)
-        name = "gen-" + hashlib.sha256((fp + "".join(d for _, d in extras)).encode()).hexdigest()[:16]
+        extras = inputs.extras_files()
+        name = "gen-" + inputs.key(extras)[:16]
+        fp = inputs.fingerprint()
         live = current_generation(build_dir)
         before = _meta(live)
         if live is not None and live.name == name and not force:
             summary = Summary(**before["summary"])
             return BuildResult(live, summary, False, time.perf_counter() - started, levels=_levels(before, None))
         held.append(f"reading records in {data_dir}")
-        records = load_records(data_dir)
+        records = inputs.records()
         warnings = records.warnings
         held.append("turning records into RDF")
         target = root / name
         tmp = root / f".{name}.tmp-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        spilled = _Spill(tmp, base)
+        spilled = Spill(tmp, base)
         for chunk in to_rdf.record_quad_chunks(records, base):
             spilled.add(chunk)
         spilled.add(list(to_rdf.ontology_quads(config.ontology_dir(), base)), digest=False)  # digested as files
         summary = summarize(records, spilled.total)  # records and ontology, not the graph-extras
-        del records  # the stores below are loaded from files: free the records first
+        del records, inputs  # the stores below are loaded from files: free the records first
         records_digests = spilled.records_digests()
-        for path, _ in extras:
-            computed_from = _extras_header(path)
-            if computed_from not in records_digests.values():
-                if to_rdf.LEVEL_RANK.get(computed_from.split(":", 1)[0], 2) <= shown:
-                    held.append(f"leaving out {path.name}: computed from other records (run the command that wrote it again)")
-                continue
+        for path, _ in select_extras(extras, set(records_digests.values()), held.append, level):
             spilled.add(list(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS)), records=False)
         now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         level_info = spilled.level_info(records_digests, before.get("level_info") if before else None, now)
@@ -276,187 +236,18 @@ def generation_name(generation: Path, level: str) -> str:
     return (_meta(generation) or {}).get("level_info", {}).get(level, {}).get("name")
 
 
+def level_records_digest(generation: Path, level: str) -> str:
+    """``records_fingerprint`` of the records a built generation was made from, read from it."""
+    return _meta(generation)["level_info"][level]["records_digest"]
+
+
 def level_built_at(generation: Path, level: str) -> str:
     """When the records ``level`` reads in this generation were first built (kept across rebuilds
     that changed only records above it, or only graph-extras)."""
     return _meta(generation)["level_info"][level]["built_at"]
 
 
-EXTRAS_HEADER = "# kg-records-fingerprint: "
-
-
-def extras_dir(build_dir) -> Path:
-    return Path(build_dir) / "graph-extras"
-
-
-def records_fingerprint(data_dir=None, base=None, level: str = "public") -> str:
-    """What a derived graph (graph-extras) computed at ``level`` must name to be loaded with these
-    records: a digest of the records readable at that level, so figures computed at ``public`` stay
-    valid when only a restricted record changes. (Converts the records; use ``level_records_digest``
-    on a built generation instead where one exists.)"""
-    data_dir, base = config.data_dir(data_dir), config.base_iri(base)
-    return _records_digests(load_records(data_dir), base)[level]
-
-
-def _records_digests(records: Records, base: str) -> dict[str, str]:
-    spilled = _Spill(None, base)
-    for chunk in to_rdf.record_quad_chunks(records, base):
-        spilled.add(chunk)
-    return spilled.records_digests()
-
-
-def current_extras(data_dir, build_dir, base, progress=None, level: str = "public") -> list[tuple[Path, str]]:
-    """The graph-extras files computed from these records (at any level), with a digest of each;
-    a stale one computed at ``level`` or below is reported to ``progress`` (for ``kg.remote``)."""
-    files = _extras_files(Path(build_dir))
-    if not files:
-        return []
-    valid = set(_records_digests(load_records(config.data_dir(data_dir)), config.base_iri(base)).values())
-    out = []
-    for path, digest in files:
-        computed_from = _extras_header(path)
-        if computed_from in valid:
-            out.append((path, digest))
-        elif progress and to_rdf.LEVEL_RANK.get(computed_from.split(":", 1)[0], 2) <= to_rdf.LEVEL_RANK[level]:
-            progress(f"leaving out {path.name}: computed from other records (run the command that wrote it again)")
-    return out
-
-
-def level_records_digest(generation: Path, level: str) -> str:
-    """``records_fingerprint`` of the records a built generation was made from, read from it."""
-    return _meta(generation)["level_info"][level]["records_digest"]
-
-
-def _extras_files(build_dir: Path) -> list[tuple[Path, str]]:
-    """The derived graphs waiting to be loaded, with a digest of each file."""
-    folder = extras_dir(build_dir)
-    paths = sorted(folder.glob("*.nq")) if folder.is_dir() else []
-    return [(path, hashlib.sha256(path.read_bytes()).hexdigest()) for path in paths]
-
-
-def _extras_header(path: Path) -> str:
-    with open(path, "rb") as handle:
-        first = handle.readline().decode("utf-8", "replace").strip()
-    return first[len(EXTRAS_HEADER):] if first.startswith(EXTRAS_HEADER) else ""
-
-
-_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_COUNTED = {  # rdf:type -> Summary field, for the counts of each level
-    "http://xmlns.com/foaf/0.1/Person": "people", "http://www.w3.org/ns/org#Organization": "organizations",
-    "https://schema.org/CreativeWork": "sources", "https://kg.example.org/ontology#Participation": "participations",
-    "http://www.w3.org/ns/org#Membership": "affiliations", "https://kg.example.org/ontology#Figure": "figures",
-}  # fmt: skip
-_EVENT_TYPE = "https://kg.example.org/ontology#eventType"  # one per event (sections are schema:Event too)
-_SUBJECT = "http://purl.org/dc/terms/subject"
-_THEME = "https://kg.example.org/theme/"
-
-
-class _Spill:
-    """Quads written as N-Quads into one temporary file per sensitivity rank, a chunk at a time, so
-    a build never holds all quads in memory (Oxigraph's bulk loader then streams the files).
-
-    It also keeps, per rank, a digest of the bytes written and the counts of what they hold, so each
-    level gets a name and a summary computed from what that level reads and nothing above it. With
-    ``folder=None`` it only digests (``records_fingerprint``)."""
-
-    def __init__(self, folder: Path | None, base: str):
-        self.folder, self.base = folder, base
-        self.files: dict[int, Path] = {}
-        self.counts: dict[int, int] = {}  # every quad, extras included: what each store loads
-        self.total = 0
-        self._handles: dict = {}
-        self._rank_of: dict[str, int] = {}  # graph IRI -> rank; there are few graphs, many quads
-        ranks = range(len(to_rdf.LEVEL_RANK))
-        self._records = {r: hashlib.sha256() for r in ranks}  # the records' quads
-        self._extras = {r: hashlib.sha256() for r in ranks}  # the graph-extras' quads
-        self._triples = dict.fromkeys(ranks, 0)  # records and ontology, as Summary.triples
-        self._typed = {r: dict.fromkeys(("events", *_COUNTED.values()), 0) for r in ranks}
-        self._themes: dict[int, set[str]] = {r: set() for r in ranks}
-
-    def rank(self, graph_iri: str) -> int:
-        rank = self._rank_of.get(graph_iri)
-        if rank is None:
-            rank = self._rank_of[graph_iri] = to_rdf.LEVEL_RANK.get(to_rdf.graph_level(graph_iri, self.base) or "restricted", 2)
-        return rank
-
-    def add(self, quads: list[ox.Quad], records: bool = True, digest: bool = True) -> None:
-        """``records``: quads of the records (counted and digested as such), else graph-extras;
-        ``digest=False`` for the ontology, whose files are digested instead."""
-        by_rank: dict[int, list[ox.Quad]] = {}
-        for q in quads:
-            by_rank.setdefault(self.rank(q.graph_name.value), []).append(q)
-        for rank, selected in by_rank.items():
-            data = ox.serialize(selected, format=ox.RdfFormat.N_QUADS)
-            if self.folder is not None:
-                if rank not in self._handles:
-                    self.files[rank] = self.folder / f".quads-{rank}.nq"
-                    self._handles[rank] = open(self.files[rank], "wb")
-                    self.counts[rank] = 0
-                self._handles[rank].write(data)
-                self.counts[rank] += len(selected)
-            if digest:
-                (self._records if records else self._extras)[rank].update(data)
-            if records:
-                self._triples[rank] += len(selected)
-                if digest:
-                    self._count(rank, selected)
-        self.total += len(quads)
-
-    def _count(self, rank: int, quads: list[ox.Quad]) -> None:
-        typed, themes = self._typed[rank], self._themes[rank]
-        for q in quads:
-            p = q.predicate.value
-            if p == _TYPE:
-                field_name = _COUNTED.get(q.object.value)
-                if field_name:
-                    typed[field_name] += 1
-            elif p == _EVENT_TYPE:
-                typed["events"] += 1
-            elif p == _SUBJECT and q.object.value.startswith(_THEME):
-                themes.add(q.object.value)
-
-    def records_digests(self) -> dict[str, str]:
-        """Level -> ``level:digest`` of what the records, ontology, base and build code put at or
-        below that level (the value a graph-extras file computed at that level names)."""
-        common = hashlib.sha256(self.base.encode())
-        package = Path(__file__).parent
-        for name in CODE_FILES:
-            common.update((package / name).read_bytes())
-        for path in sorted(config.ontology_dir().rglob("*")):
-            if path.is_file():
-                common.update(path.name.encode() + b"\0" + path.read_bytes())
-        out, running = {}, common
-        for rank, level in enumerate(to_rdf.LEVEL_RANK):
-            running = hashlib.sha256(running.digest() + self._records[rank].digest())
-            out[level] = f"{level}:{running.hexdigest()}"
-        return out
-
-    def level_info(self, records_digests: dict[str, str], before: dict | None, now: str) -> dict[str, dict]:
-        """Per level: the name shown at that level, its records digest, its summary, and when the
-        records it reads were first built (kept from ``before`` while they do not change)."""
-        out = {}
-        running = hashlib.sha256()
-        triples, typed, themes = 0, dict.fromkeys(self._typed[0], 0), set()
-        for rank, level in enumerate(to_rdf.LEVEL_RANK):
-            running = hashlib.sha256(running.digest() + self._extras[rank].digest())
-            digest = hashlib.sha256((records_digests[level] + running.hexdigest()).encode()).hexdigest()
-            name = f"{level}-{digest[:16]}"
-            triples += self._triples[rank]
-            typed = {k: typed[k] + v for k, v in self._typed[rank].items()}
-            themes |= self._themes[rank]
-            summary = Summary(triples=triples, themes=len(themes), **typed)
-            previous = (before or {}).get(level, {})
-            built_at = previous["built_at"] if previous.get("records_digest") == records_digests[level] else now
-            out[level] = {"name": name, "records_digest": records_digests[level], "summary": asdict(summary),
-                          "built_at": built_at}  # fmt: skip
-        return out
-
-    def close(self) -> None:
-        for handle in self._handles.values():
-            handle.close()
-
-
-def _write_level_stores(folder: Path, spilled: _Spill, say, shown: int = 2) -> dict[str, str]:
+def _write_level_stores(folder: Path, spilled: Spill, say, shown: int = 2) -> dict[str, str]:
     """One Oxigraph store per level that has data, each holding everything readable at that level,
     so a query runs over the union of one store's graphs (a long list of allowed graphs as the
     default graph is orders of magnitude slower in Oxigraph). Returns level -> store folder name.
@@ -464,7 +255,7 @@ def _write_level_stores(folder: Path, spilled: _Spill, say, shown: int = 2) -> d
     spilled.close()
     present = set(spilled.files)
     levels, written, loaded = {}, None, set()
-    for rank, level in enumerate(to_rdf.LEVEL_RANK):
+    for rank, level in enumerate(LEVEL_RANK):
         if rank == 0 or rank in present:
             below = sorted(r for r in present if r <= rank)
             if rank <= shown:
@@ -506,16 +297,15 @@ def open_store(data_dir=None, build_dir=None, base=None, level: str = "public", 
     """
     kind = store or os.environ.get("KG_STORE") or "oxigraph"
     base = config.base_iri(base)
-    if kind in ("memory", "oxigraph-memory"):
-        records = load_records(config.data_dir(data_dir))
-        quads = all_quads(records, base)
+    if kind in ("memory", "oxigraph-memory"):  # the same quads as the on-disk build, derived graphs included
+        quads = BuildInputs(data_dir, build_dir, base).quads(progress, level)
         if kind == "memory":
             return RdflibStore(quads, base, level)
         return OxigraphStore.from_quads(quads, base, level)
     if kind.startswith(("http://", "https://")):
         from .remote import RemoteStore
 
-        return RemoteStore.for_data(kind, data_dir=data_dir, base=base, level=level, progress=progress)
+        return RemoteStore.for_data(kind, data_dir=data_dir, base=base, level=level, progress=progress, build_dir=build_dir)
     if kind != "oxigraph":
         raise ValueError(f"unknown store {kind!r}: use oxigraph, memory, oxigraph-memory or an http(s) URL")
     result = build(data_dir, build_dir, base, progress=progress, level=level)

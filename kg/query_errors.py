@@ -169,7 +169,7 @@ def problem(text: str, base: str | None = None) -> str | None:
     when it is valid SPARQL. ``base`` is the data's base IRI (for the data prefixes and relative IRIs)."""
     import pyoxigraph as ox
 
-    from .sparql import with_prefixes
+    from .sparql.text import with_prefixes
     from .vocab import all_prefixes
 
     found = (misread_start(text) or undefined_prefix(text, all_prefixes(base)) or unbalanced(text)

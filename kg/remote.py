@@ -40,9 +40,10 @@ import rdflib
 import requests
 from rdflib.query import Result
 
-from . import config
 from .bindings import with_values
-from .store import Store, allowed_graphs
+from .inputs import BuildInputs
+from .levels import allowed_graphs
+from .store import Store
 
 KG_NS = "https://kg.example.org/ontology#"
 SELECT_ACCEPT = "application/sparql-results+json;q=1.0, application/sparql-results+xml;q=0.5"
@@ -226,21 +227,16 @@ class RemoteStore(Store):
         RemoteStore
             The store at ``level``; ``store.uploaded`` lists the graphs sent by this call.
         """
-        from . import project  # project imports this module lazily; import it back the same way
-        from .records import load_records
-
-        data_dir, base = config.data_dir(data_dir), config.base_iri(base)
+        inputs = BuildInputs(data_dir, build_dir, base)
+        data_dir, base = inputs.data_dir, inputs.base
         say = progress or (lambda message: None)
-        fp = project.fingerprint(data_dir, base)
-        extras = project.current_extras(data_dir, config.build_dir(build_dir), base, say, level)
-        fp = hashlib.sha256((fp + "".join(d for _, d in extras)).encode()).hexdigest()
+        extras = inputs.current_extras(say, level)
+        fp = inputs.key(extras)
         store = cls(url, base, level)
         known_fp, known = store._read_marker()
         if known_fp != fp:
             started = time.perf_counter()
-            quads = project.all_quads(load_records(data_dir), base)
-            for path, _ in extras:
-                quads.extend(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS))
+            quads = inputs.quads(extras=extras)
             known = store._upload(quads, known, fp)
             # told afterwards, and only about the graphs this level reads: nothing above it shows
             sent, deleted = (allowed_graphs(g, base, level) for g in (store.uploaded, store.deleted))

@@ -10,7 +10,7 @@ A remote SPARQL 1.1 server is a third kind (``kg.remote``). Whatever the kind, r
 as an ``rdflib.query.Result`` with rdflib terms, so rdflib stays the API for callers.
 
 A store is opened at a sensitivity level: it reads only the named graphs at or below that level
-(``kg.build.graph_level``), so what a level may not see is simply not in the query's dataset.
+(``kg.levels``), so what a level may not see is simply not in the query's dataset.
 """
 
 from __future__ import annotations
@@ -22,50 +22,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 from rdflib.query import Result
-from rdflib.term import BNode, Literal, URIRef, Variable
+from rdflib.term import Variable
 
+from .answers import Answer, from_oxigraph, from_rdflib
+from .terms import to_ox, to_rdflib  # noqa: F401 - part of this module's interface before kg.terms
 from .bindings import as_term, with_values
-from .to_rdf import LEVEL_RANK, graph_level
-
-
-def to_rdflib(term):
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        return Literal(term.value, datatype=None if datatype.endswith("#string") else URIRef(datatype))
-    if isinstance(term, (ox.DefaultGraph,)):
-        return None
-    raise TypeError(f"unsupported term {term!r}")
-
-
-def to_ox(term):
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
-    raise TypeError(f"unsupported term {term!r}")
-
-
-def allowed_graphs(graph_names: Iterable[str], base: str, level: str) -> list[str]:
-    """Our graphs at or below ``level``, sorted (the same order every time)."""
-    rank = LEVEL_RANK[level]
-    out = []
-    for name in graph_names:
-        g_level = graph_level(name, base)
-        if g_level is not None and LEVEL_RANK[g_level] <= rank:
-            out.append(name)
-    return sorted(out)
+from .levels import LEVEL_RANK, allowed_graphs, check_level, graph_rank  # noqa: F401 - allowed_graphs: part of this module's interface
 
 
 class Store:
@@ -74,15 +36,19 @@ class Store:
     kind = "abstract"
 
     def __init__(self, base: str, level: str = "public"):
-        if level not in LEVEL_RANK:
-            raise ValueError(f"unknown level {level!r}; one of {', '.join(LEVEL_RANK)}")
         self.base = base
-        self.level = level
+        self.level = check_level(level)
+        self.generation: Path | None = None  # the build generation a store was opened from (kg.project)
 
     def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> Result:
         """Run a SPARQL 1.1 query over the union of the readable graphs. ``bindings`` maps variable
         names to values; they are bound as terms, never pasted into the query text."""
         raise NotImplementedError
+
+    def answer(self, sparql: str, bindings: Mapping[str, object] | None = None, normalize: bool = True) -> Answer:
+        """The query's answer as a ``kg.answers.Answer``: the one result path of `kg query`, `kg serve`
+        and ``kg.sparql.run``. Here from the rdflib ``Result`` of ``query``; Oxigraph answers natively."""
+        return from_rdflib(self.query(sparql, bindings))
 
     def quads(self) -> Iterator[ox.Quad]:
         """Every readable quad (for export)."""
@@ -115,13 +81,15 @@ class OxigraphStore(Store):
     @classmethod
     def open(cls, generation, base: str, level: str = "public") -> "OxigraphStore":
         """Open a built generation (a folder written by ``kg.project.build``) read-only at ``level``."""
-        return cls(ox.Store.read_only(str(level_store_path(generation, level))), base, level)
+        store = cls(ox.Store.read_only(str(level_store_path(generation, level))), base, level)
+        store.generation = Path(generation)  # so what is written back (kg.metrics.rdf) knows where it came from
+        return store
 
     @classmethod
     def from_quads(cls, quads: Iterable[ox.Quad], base: str, level: str = "public") -> "OxigraphStore":
         rank = LEVEL_RANK[level]
         inner = ox.Store()
-        inner.extend(q for q in quads if LEVEL_RANK.get(graph_level(q.graph_name.value, base) or "restricted", 2) <= rank)
+        inner.extend(q for q in quads if graph_rank(q.graph_name.value, base) <= rank)
         return cls(inner, base, level)
 
     def graphs(self) -> list[str]:
@@ -131,8 +99,28 @@ class OxigraphStore(Store):
         return oxigraph_result(self.raw_query(with_values(sparql, bindings)))
 
     def raw_query(self, sparql: str, **kwargs):
-        """The pyoxigraph answer itself (for serializing results in standard formats without conversion)."""
+        """The pyoxigraph answer itself, over the union of the readable graphs."""
         return self.inner.query(sparql, use_default_graph_as_union=True, **kwargs)
+
+    def answer(self, sparql: str, bindings: Mapping[str, object] | None = None, normalize: bool = True, *,
+               base_iri: str | None = None, dataset: tuple[list[str], list[str]] | None = None,
+               own_dataset: bool = False, max_rows: int | None = None) -> Answer:  # fmt: skip
+        """The answer straight from pyoxigraph (see ``Store.answer``), over the union of the readable
+        graphs; or over ``dataset`` (default graphs, named graphs: the SPARQL protocol's
+        ``default-graph-uri``/``named-graph-uri``, a graph above this level is simply empty); or, with
+        ``own_dataset``, over the query's own FROM / FROM NAMED. At most ``max_rows`` rows when given."""
+        sparql = with_values(sparql, bindings)
+        options = {"base_iri": base_iri} if base_iri else {}
+        if dataset is not None:
+            readable = set(self._graphs)
+            default = [ox.NamedNode(g) for g in dataset[0] if g in readable] or [ox.DefaultGraph()]
+            named = [ox.NamedNode(g) for g in dataset[1] if g in readable]
+            result = self.inner.query(sparql, default_graph=default, named_graphs=named, **options)
+        elif own_dataset:
+            result = self.inner.query(sparql, **options)
+        else:
+            result = self.raw_query(sparql, **options)
+        return from_oxigraph(result, normalize=normalize, max_rows=max_rows)
 
     def quads(self) -> Iterator[ox.Quad]:
         return self.inner.quads_for_pattern(None, None, None, None)

@@ -9,7 +9,6 @@ bulk-load straight into the store.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 import unicodedata
@@ -19,10 +18,10 @@ from urllib.parse import unquote
 import pyoxigraph as ox
 
 from . import vocab
+from .levels import LEVEL_RANK, graph_level, max_level  # noqa: F401 - LEVEL_RANK kept for old callers
 from .records import Event, NameMatcher, Quote, Records, Report, SourceText
 from .vocab import KG, ORG, PART, PROV, RDF, RDFS, SCHEMA, SECTOR, SKOS, THEME, XSD
 
-LEVEL_RANK = {name: rank for rank, name in enumerate(vocab.LEVELS)}
 FREE_TEXT = {str(XSD.string), str(XSD.anyURI), "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}  # checked for names
 _NODES: dict[str, ox.NamedNode] = {}  # IRI -> node: the same few thousand terms recur in millions of quads
 
@@ -77,10 +76,6 @@ def slugify(text: str) -> str:
     return slug or hashlib.sha1(text.encode()).hexdigest()[:12]
 
 
-def max_level(*levels: str) -> str:
-    return max(levels, key=LEVEL_RANK.__getitem__)
-
-
 class Minter:
     """Stable, readable IRIs under one base namespace."""
 
@@ -92,16 +87,6 @@ class Minter:
 
     def graph(self, name: str, level: str = "public") -> ox.NamedNode:
         return self("graph", level, name)
-
-
-@functools.lru_cache(maxsize=65536)  # a build asks about the same few graphs for every quote
-def graph_level(graph_iri: str, base: str) -> str | None:
-    """The sensitivity level of one of our named graphs, or None for a graph we did not write."""
-    prefix = base + "graph/"
-    if not graph_iri.startswith(prefix):
-        return None
-    level = graph_iri[len(prefix) :].split("/", 1)[0]
-    return level if level in LEVEL_RANK else None
 
 
 class _Emitter:

@@ -108,7 +108,7 @@ COUNT_FIELDS = {
     "experts": KG.expertCount,
 }
 
-LEVELS = ("public", "internal", "restricted")
+from .levels import LEVELS  # noqa: E402,F401 - defined with the rest of the levels
 
 FIGURE_QUALIFIERS = ("exactly", "over", "about", "up-to")
 

@@ -10,7 +10,7 @@ from .. import export as export_mod
 from .. import project
 from ..validate import describe, findings
 from . import main
-from .options import graph_options
+from .options import graph_options, output_option, progress, write_output
 
 
 @main.command()
@@ -31,7 +31,7 @@ def build(ctx, force):
         raise click.ClickException(f"`kg build` writes the on-disk store or a SPARQL server; --store {ctx.store} "
                                    "is built in memory by each command that uses it.")  # fmt: skip
     result = project.build(ctx.data_dir, ctx.build_dir, ctx.base, force=force, level=ctx.level,
-                           progress=lambda m: click.echo(f"… {m}", err=True))  # fmt: skip
+                           progress=progress)  # fmt: skip
     for warning in result.warnings:  # found when the records are read, so on a rebuild
         click.echo(f"warning: {warning}", err=True)
     echo_level(result, ctx)
@@ -71,8 +71,7 @@ def validate_cmd(ctx, no_shacl):
 @graph_options
 @click.option("--format", "fmt", type=click.Choice(sorted(export_mod.FORMATS)), default="ttl", show_default=True,
               help="RDF format; nq, trig and jsonld keep the named graph (source) of every fact.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write (default: standard output).")
+@output_option()
 @click.option("--html", "html_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write instead a static, offline site to this folder: one page per person, organization, "
                    "event and source, with every fact's sentence and source, and an index with a search box.")
@@ -101,6 +100,7 @@ def export_cmd(ctx, fmt, output, html_dir):
         click.echo(f"Wrote {pages:,} pages ({ctx.level} level) to {html_dir}; open {html_dir / 'index.html'}", err=True)
         return
     with ctx.open_graph() as store:
-        size = export_mod.export(store, fmt, output)
+        data = export_mod.serialize(store, fmt)
+    write_output(data, output)
     if output:
-        click.echo(f"Wrote {size:,} bytes of {fmt} to {output}", err=True)
+        click.echo(f"Wrote {len(data):,} bytes of {fmt} to {output}", err=True)

@@ -11,12 +11,12 @@ import click
 from ..records import load_records
 from ..vocab import LEVELS
 from . import main
+from .options import out_dir_option
 
 
 @main.command("extract")
 @click.argument("report", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write the draft records to (must be new or empty).")
+@out_dir_option("out", help="Folder to write the draft records to (must be new or empty).")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="An existing records folder: link the people and organizations it already holds.")
 @click.option("--level", type=click.Choice(LEVELS), default="public", show_default=True,

@@ -7,12 +7,11 @@ from pathlib import Path
 
 import click
 
-from .. import network, project
+from .. import network
 from . import main
 from .options import graph_options
 
-RANK_BY = ("weighted_degree", "degree", "betweenness", "closeness", "eigenvector", "pagerank", "constraint",
-           "effective_size", "cross_sector")  # fmt: skip
+from ..metric_names import RANKABLE as RANK_BY  # noqa: E402 - the names, defined once
 
 
 def _table(rows: list[dict], by: str, top: int) -> str:
@@ -78,8 +77,7 @@ def metrics(ctx, projection, fmt, output, top, by, k, engine, into_graph):
         else:
             results = [m.measure_projection(store, projection, k=k, engine=engine)]
     if into_graph:
-        result = project.build(ctx.data_dir, ctx.build_dir, ctx.base, progress=say, level=ctx.level)
-        view = result.at(ctx.level)
+        view = m.load_into_graph(ctx.data_dir, ctx.build_dir, ctx.base, ctx.level, progress=say)
         say(f"graph {'rebuilt with' if view.changed else 'already holds'} the metrics: {view.name} at the {ctx.level} level")
     for graph, node_metrics, figures in results:
         for note in figures["notes"][1:]:

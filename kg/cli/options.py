@@ -1,12 +1,42 @@
-"""Options shared by every command that reads the graph."""
+"""What the commands share: the graph options, ``-o`` (where to write, the same on every command),
+the file-or-standard-output helper and the progress callback. Written once, here."""
 
 from __future__ import annotations
 
 import functools
+import sys
+from pathlib import Path
 
 import click
 
 from .. import project, vocab
+from ..export import write_atomic
+
+
+def progress(message: str) -> None:
+    """What a long command is doing, on standard error (``… message``)."""
+    click.echo(f"… {message}", err=True)
+
+
+def output_option(help: str = "File to write (default: standard output).", dir_okay: bool = False, **kwargs):  # noqa: A002
+    """``-o FILE`` (``--output``, also spelled ``--out``): where a command writes its answer."""
+    return click.option("-o", "--output", "--out", "output", type=click.Path(dir_okay=dir_okay, path_type=Path),
+                        help=help, **kwargs)  # fmt: skip
+
+
+def out_dir_option(name: str = "out_dir", help: str = "The folder to write.", **kwargs):  # noqa: A002
+    """``-o DIR`` (``--out``, also spelled ``--output``): the folder a command writes into."""
+    kwargs.setdefault("type", click.Path(file_okay=False, path_type=Path))
+    return click.option("-o", "--out", "--output", name, help=help, **kwargs)
+
+
+def write_output(data: bytes, output: Path | None) -> None:
+    """``data`` to the file ``output`` (written whole, then renamed into place), or to standard output."""
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        write_atomic(output, data)
 
 
 def graph_options(func):
@@ -26,7 +56,7 @@ def graph_options(func):
     def wrapper(data_dir, build_dir, base, store, level, **kwargs):
         def open_graph(level_override=None):
             return project.open_store(data_dir, build_dir, base, level=level_override or level, store=store,
-                                      progress=lambda message: click.echo(f"… {message}", err=True))  # fmt: skip
+                                      progress=progress)  # fmt: skip
 
         ctx = GraphContext(data_dir, build_dir, base, store, level, open_graph)
         return func(ctx, **kwargs)

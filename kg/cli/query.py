@@ -9,7 +9,7 @@ import click
 
 from .. import sparql, vocab
 from . import main
-from .options import graph_options
+from .options import graph_options, output_option, progress, write_output
 
 FORMATS = sorted(set(sparql.SELECT_FORMATS) | set(sparql.GRAPH_FORMATS))
 
@@ -43,7 +43,7 @@ def _query_text(query: str | None, file: Path | None, name: str | None) -> tuple
 @click.option("--width", default=sparql.TABLE_WIDTH, show_default=True, type=click.IntRange(0), metavar="N",
               help="Characters a table cell shows before it is cut with … (0: never cut); the table says how "
                    "many were.")  # fmt: skip
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: standard output).")
+@output_option()
 def query_cmd(ctx, query, file, name, params, fmt, width, output):
     """Run a SPARQL 1.1 query over the graph (built first when data/ changed).
 
@@ -83,15 +83,10 @@ def query_cmd(ctx, query, file, name, params, fmt, width, output):
         if fmt not in sparql.SELECT_FORMATS:
             raise click.ClickException(f"--format {fmt} is for graphs; this query gives rows: use table, csv, tsv, json, md or xml")
     data = answer.render(fmt, base, width)
+    write_output(data, output)
     if output:
-        from ..export import write_atomic
-
-        write_atomic(output, data)
         click.echo(f"Wrote {len(answer.rows) if answer.kind == 'SELECT' else len(data)} "
                    f"{'rows' if answer.kind == 'SELECT' else 'bytes'} to {output}", err=True)  # fmt: skip
-    else:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
     if answer.kind == "ASK" and not answer.boolean:
         sys.exit(1)
 
@@ -197,7 +192,7 @@ def serve_cmd(ctx, host, port, timeout, max_rows, workers, queue_timeout, worker
     if memory and memory < 256 * 2**20:
         raise click.BadParameter(f"{worker_memory} is too little for a worker (it needs about 110 MiB to start): "
                                  "give at least 256MiB, or 0 for no limit", param_hint="--worker-memory")  # fmt: skip
-    project.build(ctx.data_dir, ctx.build_dir, ctx.base, level=ctx.level, progress=lambda m: click.echo(f"… {m}", err=True))
+    project.build(ctx.data_dir, ctx.build_dir, ctx.base, level=ctx.level, progress=progress)
     settings = serve.Settings(build_dir=Path(ctx.build_dir), base=ctx.base, level=ctx.level, timeout=timeout,
                               max_rows=max_rows, workers=workers, queue_timeout=queue_timeout,
                               allowed_hosts=allow_hosts, worker_memory=memory, per_client=per_client)  # fmt: skip

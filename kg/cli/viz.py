@@ -11,8 +11,7 @@ from .options import graph_options
 
 # The same choices as kg.viz.COLOR_BY and kg.viz.METRICS (kept here so `kg --help` needs no networkx/pyvis import).
 COLOR_BY = ("type", "sector", "community")
-METRICS = ("betweenness", "weighted_degree", "degree", "closeness", "eigenvector", "pagerank", "constraint",
-           "effective_size", "cross_sector")  # fmt: skip
+from ..metric_names import SIZE_BY as METRICS  # noqa: E402 - the names, defined once
 
 
 @main.command("viz")

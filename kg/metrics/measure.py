@@ -16,8 +16,7 @@ import networkx as nx
 
 from . import brokerage, centrality, communities, sectors
 
-METRICS = ("weighted_degree", "degree", "betweenness", "closeness", "eigenvector", "pagerank", "community",
-           "constraint", "effective_size", "cross_sector")  # fmt: skip
+from ..metric_names import METRICS  # noqa: E402 - the names, defined once
 INTEGER_METRICS = ("weighted_degree", "degree", "community")
 # Above this many nodes, betweenness samples sources unless told otherwise (k=0 forces exact).
 EXACT_BETWEENNESS_MAX_NODES = 1000

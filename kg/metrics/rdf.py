@@ -15,8 +15,8 @@ reader below that level never sees figures computed from facts above it)::
     {base}metric/{projection}/run  a prov:Activity ; rdfs:label ; kg:algorithm ; kg:parameters .
 
 The quads go to ``<build>/graph-extras/metrics-<projection>.nq``, whose first line names the
-digest of the records readable at the level (``kg.project.EXTRAS_HEADER``,
-``kg.project.records_fingerprint``), and ``kg.project.build`` then loads them with the records,
+digest of the records readable at the level (``kg.inputs.EXTRAS_HEADER``), read from the generation
+the store was opened from, and ``kg.project.build`` then loads them with the records,
 atomically. The time is when the content of that level was first built (not the wall clock, and
 not a rebuild that changed only records above the level), and a file whose figures did not change
 is left untouched, so running the command twice changes nothing, and nothing in it depends on
@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .. import config, project
+from .. import project
 from ..export import write_atomic
 from ..vocab import KG, PROV, RDF, RDFS, XSD
 from .files import measure_projection
@@ -112,37 +112,39 @@ def metrics_quads(graph, metrics, figures: dict, projection: str, base: str, lev
     return sorted(quads, key=lambda q: (q.subject.value, q.predicate.value, str(q.object)))
 
 
-def _live(build_dir: Path) -> Path:
-    live = project.current_generation(build_dir)
-    if live is None:
-        raise ValueError(f"no built store under {build_dir}: run `kg build` first")
-    return live
-
-
 def _without_time(text: bytes) -> list[bytes]:
     return [line for line in text.splitlines() if b"generatedAtTime" not in line]
+
+
+def load_into_graph(data_dir=None, build_dir=None, base=None, level: str = "public", progress=None):
+    """After ``into_graph`` (and with its store closed): rebuild, so the new figures are in the graph,
+    swapped in atomically. Returns the build as seen at ``level`` (``kg.project.Level``)."""
+    return project.build(data_dir, build_dir, base, progress=progress, level=level).at(level)
 
 
 def into_graph(store, projections, data_dir=None, build_dir=None, base=None, k=None, engine="auto",
                progress=None) -> list[tuple[Path, bool]]:  # fmt: skip
     """Compute the metrics of ``projections`` from ``store`` and write them under
-    ``<build_dir>/graph-extras/metrics-<projection>.nq``. Returns ``(path, changed)`` per projection.
+    ``<build folder>/graph-extras/metrics-<projection>.nq``. Returns ``(path, changed)`` per projection.
 
-    The caller closes the store and then runs ``kg.project.build(data_dir, build_dir, base)``, which
-    loads the new figures atomically (``write_into_graph`` does all of it).
+    Everything comes from the build generation the store was opened from (``store.generation``):
+    its level's records digest (the file's header), its build time, its build folder. ``data_dir``,
+    ``build_dir`` and ``base`` are accepted for old callers and not needed. The caller closes the
+    store and then runs ``kg.project.build``, which loads the new figures atomically.
     """
-    data_dir, build_dir, base = config.data_dir(data_dir), config.build_dir(build_dir), config.base_iri(base)
-    if getattr(store, "kind", "") != "oxigraph" or not hasattr(store, "inner"):
-        raise ValueError("--into-graph writes into the on-disk store: use --store oxigraph (the default)")
-    live = _live(build_dir)  # the store was opened on it: figures and header come from this level only
-    header = (project.EXTRAS_HEADER + project.level_records_digest(live, store.level) + "\n").encode()
-    when = project.level_built_at(live, store.level)
+    generation = getattr(store, "generation", None)
+    if generation is None:
+        raise ValueError("metrics are written back into the on-disk store only: open it with store \"oxigraph\" "
+                         "(the default)")  # fmt: skip
+    header = (project.EXTRAS_HEADER + project.level_records_digest(generation, store.level) + "\n").encode()
+    when = project.level_built_at(generation, store.level)
+    folder = project.extras_dir(project.build_dir_of(generation))
     out = []
     for name in projections:
         graph, metrics, figures = measure_projection(store, name, k=k, engine=engine)
-        quads = metrics_quads(graph, metrics, figures, name, base, store.level, when)
+        quads = metrics_quads(graph, metrics, figures, name, store.base, store.level, when)
         data = header + ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-        path = project.extras_dir(build_dir) / f"metrics-{name}.nq"
+        path = folder / f"metrics-{name}.nq"
         same = path.is_file() and _without_time(path.read_bytes()) == _without_time(data)
         if not same:
             write_atomic(path, data)

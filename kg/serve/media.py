@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-ROW_TYPES = {  # media type -> format key, for SELECT and ASK answers
-    "application/sparql-results+json": "json", "application/json": "json",
-    "application/sparql-results+xml": "xml", "application/xml": "xml", "text/xml": "xml",
-    "text/csv": "csv", "text/tab-separated-values": "tsv",
-}  # fmt: skip
-GRAPH_TYPES = {  # for CONSTRUCT and DESCRIBE answers
-    "text/turtle": "ttl", "application/x-turtle": "ttl", "application/n-triples": "nt", "text/plain": "nt",
-    "application/ld+json": "jsonld", "application/rdf+xml": "xml",
-}  # fmt: skip
-ROW_MEDIA = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-             "csv": "text/csv; charset=utf-8", "tsv": "text/tab-separated-values; charset=utf-8"}  # fmt: skip
-GRAPH_MEDIA = {"ttl": "text/turtle; charset=utf-8", "nt": "application/n-triples", "jsonld": "application/ld+json",
-               "xml": "application/rdf+xml"}  # fmt: skip
-FORMAT_NAMES = {  # the short names of the format/output parameter
-    "json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "turtle": "ttl", "ttl": "ttl", "n3": "ttl",
-    "nt": "nt", "ntriples": "nt", "n-triples": "nt", "json-ld": "jsonld", "jsonld": "jsonld", "rdf+xml": "xml",
-    "rdfxml": "xml",
-}  # fmt: skip
+from ..formats import DEFAULT, GRAPH, ROWS, served
+
+# The tables of content negotiation, read from the one format registry (kg.formats).
+ROW_TYPES = {media: f.name for f in served(ROWS) for media in f.accepts}  # media type -> format, SELECT and ASK
+GRAPH_TYPES = {media: f.name for f in served(GRAPH) for media in f.accepts}  # for CONSTRUCT and DESCRIBE
+ROW_MEDIA = {f.name: f.media_type for f in served(ROWS)}
+GRAPH_MEDIA = {f.name: f.media_type for f in served(GRAPH)}
+FORMAT_NAMES = {name: f.name for f in served(ROWS) + served(GRAPH) for name in (f.name, *f.aliases)}  # format parameter
 
 
 def accepted(header: str | None) -> list[str]:
@@ -42,7 +32,7 @@ def accepted(header: str | None) -> list[str]:
 def choose_format(kind: str, accept: list[str], named: str | None) -> tuple[str, str]:
     """(format key, response media type) for an answer of ``kind`` (SELECT, ASK or CONSTRUCT)."""
     table, media = (GRAPH_TYPES, GRAPH_MEDIA) if kind == "CONSTRUCT" else (ROW_TYPES, ROW_MEDIA)
-    default = "ttl" if kind == "CONSTRUCT" else "json"
+    default = DEFAULT[GRAPH if kind == "CONSTRUCT" else ROWS]
     if named and FORMAT_NAMES.get(named.lower()) in media:
         key = FORMAT_NAMES[named.lower()]
         return key, media[key]

@@ -21,23 +21,6 @@ from .media import choose_format
 from .settings import Settings
 
 
-def _ox_json(term) -> dict | None:
-    import pyoxigraph as ox
-
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    out = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-        out["datatype"] = term.datatype.value
-    return out
-
-
 @functools.lru_cache(maxsize=256)
 def inspect_cached(query: str) -> bool:
     """``kg.sparql.inspect`` remembered per worker (it may parse with rdflib, which is slow)."""
@@ -53,46 +36,24 @@ def answer_query(store, job: dict, max_rows: int) -> tuple[int, str, bytes, dict
     protocol's ``default-graph-uri``/``named-graph-uri`` when the request gives them (over any
     ``FROM`` in the query), else the query's own ``FROM``/``FROM NAMED``, else the union of the graphs.
     The store holds only the graphs readable at its level: a graph named above it is simply empty."""
-    import pyoxigraph as ox
-
     query = sparql.with_prefixes(job["query"], store.base)
     try:  # a long query is not remembered: 256 of a megabyte each would hold a quarter of a GiB
         ordered = inspect_cached(query) if len(query) < 20_000 else sparql.inspect(query)
     except sparql.Refused as exc:
         return 403, "text/plain; charset=utf-8", f"{exc}\n".encode(), {}
-    try:
-        if job["default_graphs"] or job["named_graphs"]:
-            readable = set(store.graphs())
-            default = [ox.NamedNode(g) for g in job["default_graphs"] if g in readable]
-            named = [ox.NamedNode(g) for g in job["named_graphs"] if g in readable]
-            result = store.inner.query(query, base_iri=store.base, default_graph=default or [ox.DefaultGraph()],
-                                       named_graphs=named)  # fmt: skip
-        elif sparql.has_dataset_clause(query):
-            result = store.inner.query(query, base_iri=store.base)
-        else:
-            result = store.raw_query(query, base_iri=store.base)
+    given = job["default_graphs"] or job["named_graphs"]
+    try:  # the store's own spelling of literals, as the protocol carries them (normalize=False)
+        answer = store.answer(query, normalize=False, base_iri=store.base, max_rows=max_rows,
+                              dataset=(job["default_graphs"], job["named_graphs"]) if given else None,
+                              own_dataset=not given and sparql.has_dataset_clause(query))  # fmt: skip
     except SyntaxError as exc:  # positioned in the text as sent, before the prefixes were added
         message = query_errors.explain(job["query"], store.base, str(exc))
         return 400, "text/plain; charset=utf-8", f"{message}\n".encode(), {}
-    headers = {}
-    if isinstance(result, ox.QueryBoolean):
-        key, media = choose_format("ASK", job["accept"], job["format"])
-        return 200, media, sparql.format_boolean(bool(result), key).encode(), headers
-    items = []
-    for item in result:
-        if len(items) == max_rows:
-            headers = {"X-KG-Truncated": "true", "X-KG-Row-Limit": str(max_rows)}
-            break
-        items.append(item)
-    if isinstance(result, ox.QuerySolutions):
-        variables = [v.value for v in result.variables]
-        rows = [[_ox_json(row[i]) for i in range(len(variables))] for row in items]
-        if not ordered:
-            rows = sparql.sort_rows(rows)
-        key, media = choose_format("SELECT", job["accept"], job["format"])
-        return 200, media, sparql.format_select(variables, rows, key, store.base).encode(), headers
-    key, media = choose_format("CONSTRUCT", job["accept"], job["format"])
-    return 200, media, sparql.format_graph(items, key, store.base), headers
+    headers = {"X-KG-Truncated": "true", "X-KG-Row-Limit": str(max_rows)} if answer.truncated else {}
+    if answer.kind == "SELECT" and not ordered:
+        answer.rows = sparql.sort_rows(answer.rows)
+    key, media = choose_format(answer.kind, job["accept"], job["format"])
+    return 200, media, answer.render(key, store.base), headers
 
 
 MEMORY_EXIT = 75  # a worker's exit status when Python ran out of its memory limit

@@ -26,8 +26,7 @@ from .page import COLOR_BY, render_html
 __all__ = ["render", "select", "VizError", "COLOR_BY", "METRICS"]
 
 # Metrics that can size nodes (kg.metrics.node_metrics computes them all; `community` only colours).
-METRICS = ("betweenness", "weighted_degree", "degree", "closeness", "eigenvector", "pagerank", "constraint",
-           "effective_size", "cross_sector")  # fmt: skip
+from ..metric_names import SIZE_BY as METRICS  # noqa: E402,F401 - the names, defined once
 
 
 class VizError(ValueError):

@@ -1,0 +1,154 @@
+"""Query parameters: ``NAME=VALUE`` pairs turned into RDF terms (ids, IRIs, numbers, text), and a
+clear error for an id that names nothing readable."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from rdflib.term import Literal, URIRef
+
+from .. import vocab
+from .catalogue import SLUG, NamedQuery
+from .errors import QueryError, UnknownId
+from .results import _rows
+
+# parameter name -> where a short id lives ("base:" = under the data base IRI)
+ID_KINDS = {
+    "org": "base:org/", "organization": "base:org/", "person": "base:person/", "event": "base:event/",
+    "source": "base:source/", "theme": str(vocab.THEME), "sector": str(vocab.SECTOR),
+}  # fmt: skip
+ANY_ENTITY = ("about", "entity")
+
+
+
+
+# parameters ---------------------------------------------------------------------------------------------
+def parse_assignments(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """``["org=cgr", "min=2"]`` → ``{"org": "cgr", "min": "2"}``."""
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", name.strip()):
+            raise QueryError(f"--param {pair!r}: write it as NAME=VALUE, e.g. --param org=cgr")
+        out[name.strip()] = value
+    return out
+
+
+def param_term(name: str, value: str, base: str, exists=None):
+    """The RDF term a parameter value stands for.
+
+    Parameters
+    ----------
+    name: the parameter (decides whether a short id is an entity, see the module docstring).
+    value: the text as typed.
+    base: the data namespace ({base}org/ID ...).
+    exists: optional callable IRI -> bool, to tell which entity a bare id of ``about`` names.
+
+    Returns
+    -------
+    rdflib URIRef or Literal.
+
+    Examples
+    --------
+    >>> param_term("org", "cgr", "https://kg.example.org/id/")
+    rdflib.term.URIRef('https://kg.example.org/id/org/cgr')
+    >>> param_term("min", "2", "https://kg.example.org/id/")
+    rdflib.term.Literal('2', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer'))
+    """
+    text = value.strip()
+    if text.startswith("<") and text.endswith(">") and len(text) > 2:
+        iri = text[1:-1]
+        if re.search(r"[\s<>\"{}|^`\\]", iri):
+            raise QueryError(f"--param {name}: {text} is not a valid IRI (no spaces, quotes or braces)")
+        return URIRef(iri)
+    if re.match(r"^https?://[^\s<>\"{}|^`\\]+$", text):
+        return URIRef(text)
+    prefix, colon, local = text.partition(":")
+    known = vocab.all_prefixes(base)
+    if colon and prefix in known and re.match(r"^[A-Za-z0-9_.-]+$", local):
+        return URIRef(known[prefix] + local)
+    if re.match(r"^-?\d+$", text):
+        return Literal(int(text))
+    kind = ID_KINDS.get(name)
+    if kind and SLUG.match(text):
+        return URIRef(base + kind[5:] + text if kind.startswith("base:") else kind + text)
+    if name in ANY_ENTITY and SLUG.match(text):
+        candidates = [URIRef(f"{base}{k}/{text}") for k in ("person", "org", "event")]
+        for iri in candidates:
+            if exists is None or exists(iri):
+                return iri
+        return candidates[0]
+    return Literal(value)
+
+
+def bindings_for(query: NamedQuery | None, given: dict[str, str], base: str, exists=None, store=None) -> dict:
+    """Terms for a named query's parameters (defaults filled in) or for an ad-hoc query's ``--param``s.
+
+    With ``store``, each given value of an id parameter (see ``ID_KINDS``, ``ANY_ENTITY``) must name
+    something readable in it, else ``UnknownId`` says so with the nearest readable ids."""
+    if store is not None and exists is None:
+        exists = lambda iri: _known(store, iri)  # noqa: E731
+    if query is None:
+        out = {name: param_term(name, value, base, exists) for name, value in given.items()}
+        if store is not None:
+            for name, value in given.items():
+                check_id(store, name, value, out[name])
+        return out
+    declared = {p.name: p for p in query.params}
+    unknown = sorted(set(given) - set(declared))
+    if unknown:
+        names = ", ".join(declared) or "none"
+        raise QueryError(f"query {query.name!r} has no parameter {', '.join(unknown)}; its parameters: {names}")
+    out = {}
+    for p in query.params:
+        value = given.get(p.name, p.default)
+        if value != "":
+            out[p.name] = param_term(p.name, value, base, exists)
+            if store is not None and p.name in given:
+                check_id(store, p.name, value, out[p.name])
+    return out
+
+
+# ids that name nothing ------------------------------------------------------------------------------
+KIND_WORDS = {"base:org/": "organization", "base:person/": "person", "base:event/": "event",
+              "base:source/": "source", str(vocab.THEME): "theme", str(vocab.SECTOR): "sector"}  # fmt: skip
+
+
+def _known(store, iri) -> bool:
+    """Whether any readable triple has ``iri`` as its subject or object."""
+    return bool(store.query("ASK { { ?iri ?p ?o } UNION { ?s ?p ?iri } }", {"iri": URIRef(str(iri))}).askAnswer)
+
+
+def readable_ids(store, namespace: str) -> list[str]:
+    """The short ids under ``namespace`` that the store (one level's graphs) holds, sorted."""
+    answer = store.query("SELECT DISTINCT ?x WHERE { { ?x ?p ?o } UNION { ?s ?p ?x } "
+                         f"FILTER(isIRI(?x) && STRSTARTS(STR(?x), {Literal(namespace).n3()})) }}")  # fmt: skip
+    var = answer.vars[0]
+    ids = {str(row[var])[len(namespace):] for row in _rows(answer) if var in row}
+    return sorted(i for i in ids if SLUG.match(i))
+
+
+def _either(words: list[str]) -> str:
+    return " or ".join(words) if len(words) < 3 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+def check_id(store, name: str, value: str, term) -> None:
+    """Raise ``UnknownId`` when an id parameter's value names nothing readable in ``store``.
+
+    The message depends only on what is readable (the typed text, and ids at the store's level for
+    suggestions): an id withheld above the level reads exactly as one that never existed."""
+    if name not in ID_KINDS and name not in ANY_ENTITY or isinstance(term, URIRef) and _known(store, term):
+        return  # (a value that is no IRI, such as org="Centre for Human Rights", names nothing either)
+    base = store.base
+    kinds = [ID_KINDS[name]] if name in ID_KINDS else ["base:person/", "base:org/", "base:event/"]
+    namespaces = [base + k[5:] if k.startswith("base:") else k for k in kinds]
+    text = value.strip().strip("<>")
+    typed = next((text[len(ns):] for ns in namespaces if text.startswith(ns)), text)
+    if ":" in typed and not typed.startswith("http"):
+        typed = typed.partition(":")[2]
+    words = _either([KIND_WORDS[k] for k in kinds])
+    candidates = sorted({i for ns in namespaces for i in readable_ids(store, ns)})
+    close = difflib.get_close_matches(typed, candidates, n=3, cutoff=0.6)
+    hint = f" Did you mean {_either([f'`{c}`' for c in close])}?" if close else " No readable id is close to it."
+    raise UnknownId(f"--param {name}={value}: no {words} with this id in the graph.{hint}")
