@@ -20,10 +20,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..records.names import DESIGNATIONS, HONORIFICS, NAME_PREFIXES, name_key
 from ..yamlfile import load
 from . import Extraction
 
-HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "ambassador", "syed", "syeda", "sir", "engr"}
+# a person is compared by the records' name key, without the titles extraction reads before a name or a
+# lineage prefix one source writes and another leaves out ("Syed")
+IGNORED_BEFORE_NAME = {*HONORIFICS, *DESIGNATIONS, *NAME_PREFIXES}
 
 
 @dataclass
@@ -47,8 +50,8 @@ class Score:
 
 
 def person_key(name: str) -> str:
-    words = re.sub(r"[^\w\s]", " ", name.casefold()).split()
-    while len(words) > 1 and words[0] in HONORIFICS:
+    words = name_key(name).split()
+    while len(words) > 1 and words[0] in IGNORED_BEFORE_NAME:
         words = words[1:]
     return " ".join(words)
 

@@ -15,13 +15,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..records.names import CREDENTIALS, DESIGNATIONS, HONORIFICS
+from ..records.names import NAME_PREFIXES as LINEAGE_PREFIXES
 from .orgs import CONNECTORS, ORG_HEADS, has_head, is_acronym
 from .places import PLACE_WORDS, is_place
 
-# professional designations written before a name ("FCPA John Doe", "Adv. Jane Roe") count as honorifics
-CREDENTIAL = r"(?:F?CPA|F?CA|FCCA|ACCA|F?CPS|CFE|Adv\.|Rev\.?|Amb\.)"
-HONORIFIC = (r"(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof|Engr|Hon|Mx)\.?|Professor|Ambassador|Justice|Senator|Sir|Dame|Madam|Barrister|"
-             rf"Mister|{CREDENTIAL})")  # fmt: skip
+# what may stand before a name is one vocabulary, kept with the name key (kg.records.names): courtesy
+# titles, designations ("Justice", "Hon."), credentials ("FCPA John Doe", "Adv. Jane Roe"); short ones
+# may be written with a full stop
+_TITLES = sorted((w.capitalize() + (r"\.?" if len(w) <= 4 else "") for w in (*HONORIFICS, *DESIGNATIONS)),
+                 key=len, reverse=True)  # fmt: skip
+HONORIFIC = "(?:" + "|".join([*_TITLES, *(re.escape(c) for c in CREDENTIALS)]) + ")"
 # military and police ranks before a name, compound ranks first, with a retired mark: "Capt (r)", "Major General"
 RANK = (r"(?:(?:Major|Lieutenant|Lt\.?|Brigadier|Brig\.?|Maj\.?) Gen(?:eral|\.)?|Lieutenant Colonel|Lt\.? Col\.?|"
         r"Air (?:Chief )?Marshal|Air Commodore|(?:Vice|Rear) Admiral|Wing Commander|Squadron Leader|Sqn\.? Ldr\.?|"
@@ -32,7 +36,7 @@ HONORIFIC_RE = re.compile(rf"\b{HONORIFIC}(?=\s)")
 _LATIN = [chr(c) for c in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)] if chr(c).isalpha()]
 UPPER = "A-Z" + "".join(c for c in _LATIN if c.isupper())
 LOWER = "a-z" + "".join(c for c in _LATIN if c.islower())
-NAME_PREFIXES = {"Syed", "Syeda", "Sayed", "Sayyid", "Sayyed"}  # kept as part of the name, as written
+NAME_PREFIXES = {p.capitalize() for p in LINEAGE_PREFIXES}  # kept as part of the name, as written
 TITLE_WORDS = frozenset("""
 director directors ceo cfo coo president chair chairperson chairman chairwoman coordinator manager officer
 secretary minister speaker member head lecturer professor counsellor counselor consultant adviser advisor

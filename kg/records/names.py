@@ -8,7 +8,17 @@ import unicodedata
 
 from .model import Records
 
-HONORIFICS = ("mr", "mrs", "ms", "miss", "dr", "prof", "professor", "ambassador", "sir", "madam", "mr.", "ms.", "dr.")
+# The one vocabulary of what may stand before a name, shared by the records, extraction and evaluation.
+# Courtesy titles: a name comparison ignores them ("Dr. Zoë Lee" is "Zoë Lee").
+HONORIFICS = ("mr", "mrs", "ms", "miss", "dr", "prof", "professor", "ambassador", "sir", "madam")
+# Designations extraction also reads as titles before a name ("Justice Ali Baqar", "Hon. Jane Roe", "FCPA
+# John Doe"), but a name comparison keeps: "Justice", "Senator" and "Dame" are also given names, and a
+# record keeps a name as its source writes it.
+DESIGNATIONS = ("engr", "hon", "mx", "mister", "justice", "senator", "dame", "barrister")
+CREDENTIALS = ("CPA", "FCPA", "CA", "FCA", "FCCA", "ACCA", "CPS", "FCPS", "CFE", "Adv.", "Rev.", "Rev", "Amb.")
+# Lineage prefixes: part of the name as written ("Syed Kaleem Imam"), yet often left out by another
+# source, so evaluation compares names without them.
+NAME_PREFIXES = ("syed", "syeda", "sayed", "sayyid", "sayyed")
 # a hyphen (or soft hyphen) at the end of a line may join the two halves of one word ("Quim-\nby")
 _LINE_END_HYPHEN = re.compile(r"[-\u00ad\u2010\u2011]\s*[\n\r\u2028\u2029\v\f]\s*")
 
