@@ -673,6 +673,9 @@ var network, nodes, edges, kg;
   }
   applyView(first);
   if (wantPng) {  // kg viz --png: the picture, written into the page for --dump-dom
+    document.body.classList.add("kg-export");
+    network.setSize(); fitTo(Object.keys(byId).filter(function (id) { return !hiddenNow[id]; }));
+    if (state.focus && state.steps) setFocus(state.focus, state.steps, true);
     setTimeout(function () { var pre = el("pre", imageDataURL(2)); pre.id = "kg-png"; document.body.appendChild(pre); }, 0);
   }
 
