@@ -36,7 +36,7 @@ from ruamel.yaml.error import YAMLError
 from .data import Details
 
 VIEW_FIELDS = ("focus", "steps", "hide", "theme", "event", "since", "hide-kind", "hide-sector", "size", "color")
-INLINE = re.compile(r"\*\*(?P<b>.+?)\*\*|\*(?P<i>[^*]+?)\*|_(?P<u>[^_]+?)_|`(?P<c>[^`]+?)`|\[(?P<lt>[^\]]+)\]\((?P<lh>[^)\s]+)\)")
+INLINE = re.compile(r"\*\*(?P<b>.+?)\*\*|\*(?P<i>[^*]+?)\*|(?<!\w)_(?P<u>[^_]+?)_(?!\w)|`(?P<c>[^`]+?)`|\[(?P<lt>[^\]]+)\]\((?P<lh>[^)\s]+)\)")
 
 
 class StoryError(ValueError):

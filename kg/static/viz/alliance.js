@@ -613,8 +613,10 @@ var network, nodes, edges, kg;
   });
   // Print: the canvas is replaced by its picture, so the printed page does not depend on a redraw.
   window.addEventListener("beforeprint", function () {
-    var img = $("kg-print-image");
-    img.src = snapshot(2).toDataURL("image/png");
+    // (Chromium's print to PDF fires it again once the print layout has hidden the canvas: keep the picture.)
+    if (container.clientWidth > 0 && container.clientHeight > 0 && network.canvas.frame.canvas.width > 0) {
+      try { $("kg-print-image").src = imageDataURL(2); } catch (e) { /* keep the previous picture */ }
+    }
   });
   $("kg-print").addEventListener("click", function () { window.print(); });
 
