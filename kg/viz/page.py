@@ -257,7 +257,8 @@ def build_network(graph: nx.Graph, metrics: dict, details: Details, size_by: str
     for i, (a, b) in enumerate(sorted(tuple(sorted(e)) for e in graph.edges)):
         data = graph.edges[a, b]
         title, events = _edge_text(data, details)
-        edges.append({"id": f"e{i}", "from": a, "to": b, "title": title,
+        years = sorted({details.event_years[e] for e in _edge_events(data, details) if e in details.event_years})
+        edges.append({"id": f"e{i}", "from": a, "to": b, "title": title, "years": years,
                       "value": _number(data.get("weight", 1)) or 1, "kinds": list(data.get("kinds", [])),
                       "label_text": ", ".join(data.get("labels", []))})  # fmt: skip
     net.nodes, net.edges = nodes, edges
@@ -265,6 +266,17 @@ def build_network(graph: nx.Graph, metrics: dict, details: Details, size_by: str
     net.node_map = {n["id"]: n for n in nodes}
     net.options = vis_options(len(nodes))
     return net
+
+
+def _edge_events(data: dict, details: Details) -> set[str]:
+    """The events behind an edge: its ``via`` events themselves, or the events of its participations."""
+    out = set()
+    for via in data.get("via", ()):
+        if via in details.event_years:
+            out.add(via)
+        elif details.edges.get(via, {}).get("event_id"):
+            out.add(details.edges[via]["event_id"])
+    return out
 
 
 def _metric(metrics: dict, reach: dict, node, name: str):

@@ -31,7 +31,7 @@ var network, nodes, edges, kg;
 
   /* ---------- the view's state (what the URL fragment holds) ---------- */
   var DEFAULTS = { size: meta.sizeBy, color: meta.colorBy, hideKind: [], hideSector: [], theme: "", event: "",
-                   since: "", focus: "", steps: 0, hide: false, step: 0 };
+                   since: "", focus: "", steps: 0, hide: false, step: 0, from: "", to: "" };
   var state = JSON.parse(JSON.stringify(DEFAULTS));
 
   /* ---------- the network ---------- */
@@ -368,6 +368,11 @@ var network, nodes, edges, kg;
     state.hideKind = unchecked("kind"); state.hideSector = unchecked("sector");
     state.theme = $("kg-filter-theme").value; state.event = $("kg-filter-event").value;
     state.since = $("kg-filter-year").value;
+    if (years.length) {
+      var a = years[Number($("kg-from").value)], b = years[Number($("kg-to").value)];
+      state.from = a === years[0] && b === years[years.length - 1] ? "" : String(Math.min(a, b));
+      state.to = state.from ? String(Math.max(a, b)) : "";
+    }
   }
   function writeControls() {  // state -> the controls
     document.querySelectorAll("input[name=kind]").forEach(function (c) { c.checked = state.hideKind.indexOf(c.value) < 0; });
@@ -376,13 +381,25 @@ var network, nodes, edges, kg;
     $("kg-filter-year").value = state.since;
     $("kg-size-by").value = state.size; $("kg-color-by").value = state.color;
     $("kg-steps").value = String(state.steps || 0); $("kg-hide-rest").checked = !!state.hide;
+    if (years.length) {
+      var p = period() || [years[0], years[years.length - 1]];
+      $("kg-from").value = String(Math.max(0, years.indexOf(p[0]))); $("kg-to").value = String(Math.max(0, years.indexOf(p[1])));
+      $("kg-from-v").textContent = p[0]; $("kg-to-v").textContent = p[1];
+    }
   }
   function passes(n) {
     return state.hideKind.indexOf(n.kind) < 0 &&
       (n.kind === "event" || n.kind === "theme" || state.hideSector.indexOf(n.sector) < 0) &&
       (!state.theme || n.themes.indexOf(state.theme) >= 0) && (!state.event || n.events.indexOf(state.event) >= 0) &&
-      (!state.since || n.years.some(function (y) { return y >= Number(state.since); }));
+      (!state.since || n.years.some(function (y) { return y >= Number(state.since); })) &&
+      (!period() || n.years.some(inPeriod));
   }
+  // The period shown (null: all time): a node is in it when one of its events is; an edge when one of the
+  // events behind it is (an edge with no event, a membership, whenever both its ends are shown).
+  function period() { return state.from || state.to ? [Number(state.from || years[0]), Number(state.to || years[years.length - 1])] : null; }
+  function inPeriod(y) { var p = period(); return !p || (y >= p[0] && y <= p[1]); }
+  var years = f.years.slice(), edgeYears = {};
+  data.edges.forEach(function (e) { edgeYears[e.id] = e.years || []; });
   var hiddenNow = {};  // node id -> hidden, kept here so a filter touches only the nodes that change
   function applyFilters() {
     if (arguments.length && arguments[0] && arguments[0].type) readControls();  // called as an event handler
@@ -398,11 +415,13 @@ var network, nodes, edges, kg;
     nodes.update(nodeChanges);
     var edgeChanges = [];
     edges.forEach(function (e) {
-      var ok = visible[e.from] && visible[e.to];
+      var ok = visible[e.from] && visible[e.to] && (!edgeYears[e.id].length || !period() || edgeYears[e.id].some(inPeriod));
       if (!!e.hidden === !!ok) edgeChanges.push({ id: e.id, hidden: !ok });
     });
     edges.update(edgeChanges);
     $("kg-count").textContent = describe(shown, passed);
+    var p = period();
+    $("kg-title").textContent = meta.title + (p ? " · " + (p[0] === p[1] ? p[0] : p[0] + "–" + p[1]) : "");
     return shown;
   }
   // What the filters show, in words: a filter that hides nothing says so.
@@ -411,6 +430,8 @@ var network, nodes, edges, kg;
     if (state.theme) what.push("linked to the theme “" + (meta.themeLabels[state.theme] || state.theme) + "”");
     if (state.event) what.push("at “" + (meta.eventLabels[state.event] || state.event) + "”");
     if (state.since) what.push("with an event in or after " + state.since);
+    var p = period();
+    if (p) what.push("with an event in " + (p[0] === p[1] ? p[0] : p[0] + "–" + p[1]));
     if (state.hideKind.length) what.push("not of kind " + state.hideKind.join(", "));
     if (state.hideSector.length) what.push("outside " + state.hideSector.length + " unticked sector(s)");
     var text = "Showing " + shown.toLocaleString("en") + " of " + total.toLocaleString("en") + " nodes";
@@ -426,12 +447,43 @@ var network, nodes, edges, kg;
   }
   function resetFilters() {
     state.hideKind = []; state.hideSector = []; state.theme = ""; state.event = ""; state.since = "";
+    state.from = ""; state.to = ""; stopPlay();
     writeControls();
     return applyFilters();
   }
   $("kg-reset").addEventListener("click", function () {
     state.focus = ""; state.steps = 0; resetFilters(); hidePanel(); network.fit(); writeHash();
   });
+
+  /* ---------- the timeline: a range of years, and play ---------- */
+  var playing = null;
+  function stopPlay() { if (playing) { clearInterval(playing); playing = null; $("kg-play").textContent = "▶ Play"; } }
+  // Play: the end of the range moves one year at a time, from the start year; nodes stay where they are.
+  function play() {
+    if (playing) { stopPlay(); return; }
+    var p = period() || [years[0], years[years.length - 1]], start = p[0];
+    var i = years.indexOf(start);
+    $("kg-play").textContent = "❚❚ Pause";
+    function tick() {
+      state.from = String(start); state.to = String(years[i]);
+      writeControls(); applyFilters(); writeHash();
+      i++;
+      if (i >= years.length) stopPlay();
+    }
+    tick();
+    if (playing === null && i < years.length) playing = setInterval(tick, kg.playDelayMs || 1200);
+  }
+  if (years.length > 1) {
+    ["kg-from", "kg-to"].forEach(function (id) {
+      var r = $(id);
+      r.min = "0"; r.max = String(years.length - 1); r.step = "1";
+      r.addEventListener("input", function () { stopPlay(); readControls(); writeControls(); applyFilters(); writeHash(); });
+    });
+    $("kg-to").value = String(years.length - 1);
+    $("kg-play").addEventListener("click", play);
+  } else {
+    $("kg-time-box").hidden = true;
+  }
 
   /* ---------- size and colour ---------- */
   meta.sizeMetrics.forEach(function (k) { var o = el("option", metricName(k)); o.value = k; $("kg-size-by").appendChild(o); });
@@ -510,6 +562,8 @@ var network, nodes, edges, kg;
     if (s.focus) q.set("focus", shortKey(s.focus));
     if (s.focus && s.steps) q.set("steps", String(s.steps));
     if (s.hide) q.set("hide", "1");
+    if (s.from) q.set("from", s.from);
+    if (s.to) q.set("to", s.to);
     if (s.step) q.set("step", String(s.step));
     return q.toString();
   }
@@ -530,6 +584,11 @@ var network, nodes, edges, kg;
     s.steps = Math.max(0, Math.min(3, parseInt(q.get("steps") || "0", 10) || 0));
     s.hide = q.get("hide") === "1";
     s.step = Math.max(0, parseInt(q.get("step") || "0", 10) || 0);
+    var a = parseInt(q.get("from"), 10), b = parseInt(q.get("to"), 10);
+    if (years.indexOf(a) >= 0 || years.indexOf(b) >= 0) {
+      a = years.indexOf(a) >= 0 ? a : years[0]; b = years.indexOf(b) >= 0 ? b : years[years.length - 1];
+      s.from = String(Math.min(a, b)); s.to = String(Math.max(a, b));
+    }
     return s;
   }
   // Put the page in the view `s` (as parsed from a fragment or a story step), all of it.
@@ -695,4 +754,6 @@ var network, nodes, edges, kg;
   kg.copyLink = copyLink;
   kg.imageDataURL = imageDataURL;
   kg.goToStep = goToStep;
+  kg.play = play;
+  kg.years = years;
 })();
