@@ -409,3 +409,41 @@ def test_above_the_node_budget_the_page_draws_the_most_central_and_says_what_it_
         assert "--theme" in notice.inner_text() and f"--max-nodes {graph.number_of_nodes()}" in notice.inner_text()
     finally:
         page.close()
+
+
+POSITIONS = "Object.fromEntries(Object.entries(network.body.nodes).map(([id, n]) => [id, [n.x, n.y]]))"
+
+
+def test_the_timeline_shows_exactly_each_periods_nodes_and_edges_and_plays(browser, seed_page, seed_store, graph):
+    from kg.viz.data import gather
+    from kg.viz.page import _edge_events
+
+    details = gather(seed_store, graph)
+    years = sorted({y for n in graph for y in details.nodes[n]["years"]})
+    page = open_page(browser, seed_page.as_uri())
+    try:
+        assert page.evaluate("kg.years") == years and len(years) >= 3
+        before = page.evaluate(POSITIONS)
+        for i, last in enumerate(years):
+            page.evaluate("""([a, b]) => { const from = document.getElementById('kg-from'), to = document.getElementById('kg-to');
+                              from.value = a; to.value = b; to.dispatchEvent(new Event('input')); }""", [0, i])  # fmt: skip
+            whole = i == len(years) - 1  # the whole range is all time: undated nodes and ties come back
+            shown = {n for n in graph if whole or any(years[0] <= y <= last for y in details.nodes[n]["years"])}
+            dated = lambda d: {details.event_years[e] for e in _edge_events(d, details) if e in details.event_years}  # noqa: E731
+            links = {tuple(sorted((a, b))) for a, b, d in graph.edges(data=True) if a in shown and b in shown
+                     and (whole or not dated(d) or any(years[0] <= y <= last for y in dated(d)))}  # fmt: skip
+            assert set(page.evaluate("nodes.get({filter: n => !n.hidden}).map(n => n.id)")) == shown, last
+            visible = page.evaluate("edges.get({filter: e => !e.hidden}).map(e => [e.from, e.to].sort())")
+            assert {tuple(e) for e in visible} == links, last
+            period = "The alliance" if whole else str(last) if i == 0 else f"{years[0]}–{last}"
+            assert page.locator("#kg-title").inner_text().endswith(period)
+        assert f"from={years[0]}" not in page.url  # the whole range is the default: nothing in the link
+        page.evaluate("""() => { const to = document.getElementById('kg-to'); to.value = 1; to.dispatchEvent(new Event('input')); }""")
+        assert f"from={years[0]}&to={years[1]}" in page.url
+        page.evaluate("kg.playDelayMs = 40")
+        page.locator("#kg-play").click()
+        page.wait_for_function(f"kg.state().to === '{years[-1]}' && document.getElementById('kg-play').textContent.includes('Play')")
+        assert page.evaluate(POSITIONS) == before  # nothing moved while it played
+        assert page.errors == []
+    finally:
+        page.close()
