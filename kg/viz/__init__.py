@@ -189,11 +189,25 @@ def render(store: Store, output: Path, projection: str = "stakeholders", size_by
     output = Path(output)
     if metrics == "auto":
         metrics = load_metrics(output.parent / "metrics" / f"{projection}.json", graph)
-    if not isinstance(metrics, dict):
-        metrics = node_metrics(graph)
     details = gather(store, graph)
     shown = select(graph, details, theme, event, since)
-    shown, notice = budget(shown, metrics, max_nodes, size_by)
+    if isinstance(metrics, dict):
+        shown, notice = budget(shown, metrics, max_nodes, size_by)
+    elif 0 < max_nodes < shown.number_of_nodes():
+        # Too many nodes and no metrics computed yet: rank the whole graph by PageRank (cheap), then
+        # measure only the nodes drawn, rather than closeness and betweenness of every node.
+        from ..metrics import centrality
+
+        ranks = {node: {"pagerank": value} for node, value in centrality.pagerank(shown).items()}
+        shown, notice = budget(shown, ranks, max_nodes, "pagerank")
+        metrics = node_metrics(shown)
+        reuse = output.parent / "metrics" / f"{projection}.json"
+        notice += (" Sizes and bridges are measured on the nodes drawn; to use the whole graph's metrics, "
+                   f"write them first (kg metrics --projection {projection} --format json -o {reuse}, "
+                   "or kg run) and the page reuses them.")  # fmt: skip
+    else:
+        metrics = node_metrics(graph)
+        shown, notice = budget(shown, metrics, max_nodes, size_by)
     told = None
     if story is not None:
         from .story import load as load_story
