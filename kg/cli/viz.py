@@ -12,7 +12,7 @@ from .options import graph_options
 # The same choices as kg.viz.COLOR_BY and kg.viz.METRICS (kept here so `kg --help` needs no networkx/pyvis import).
 COLOR_BY = ("type", "sector", "community")
 METRICS = ("betweenness", "weighted_degree", "degree", "closeness", "eigenvector", "pagerank", "constraint",
-           "effective_size", "cross_sector")  # fmt: skip
+           "effective_size", "cross_sector", "sector_reach")  # fmt: skip
 
 
 @main.command("viz")

@@ -27,7 +27,7 @@ __all__ = ["render", "select", "budget", "load_metrics", "VizError", "COLOR_BY",
 
 # Metrics that can size nodes (kg.metrics.node_metrics computes them all; `community` only colours).
 METRICS = ("betweenness", "weighted_degree", "degree", "closeness", "eigenvector", "pagerank", "constraint",
-           "effective_size", "cross_sector")  # fmt: skip
+           "effective_size", "cross_sector", "sector_reach")  # fmt: skip
 
 
 class VizError(ValueError):
