@@ -261,7 +261,8 @@ def png_facts(data: bytes) -> tuple[int, int, int, float]:
 
     image = Image.open(io.BytesIO(data)).convert("RGB")
     small = image.resize((image.width // 4, image.height // 4))
-    pixels = list(small.getdata())
+    raw = small.tobytes()
+    pixels = [tuple(raw[i : i + 3]) for i in range(0, len(raw), 3)]
     ink = sum(1 for p in pixels if sum(p) < 720) / len(pixels)
     return image.width, image.height, len(set(pixels)), ink
 
@@ -333,6 +334,9 @@ def test_the_seed_story_walks_through_its_steps(browser, story_page, graph):
         assert shown == set(nx.single_source_shortest_path_length(graph, ROUNDTABLE, cutoff=2))
         page.keyboard.press("ArrowLeft")
         assert page.evaluate("kg.state().step") == 2
+        page.evaluate("kg.goToStep(6)")  # "Before Lahore": the timeline at 2022-2023
+        assert page.evaluate("[kg.state().from, kg.state().to]") == ["2022", "2023"]
+        assert page.locator("#kg-title").inner_text().endswith("2022–2023")
         steps = page.evaluate("JSON.parse(document.getElementById('kg-meta').textContent).story.steps.length")
         for _ in range(steps + 2):
             page.keyboard.press("ArrowRight")
@@ -387,6 +391,7 @@ def test_a_hostile_story_shows_as_text_and_runs_nothing(browser, seed_store, tmp
     ("title: x\nsteps:\n  - title: a\n    view:\n      zoom: 3\n", "line 5, steps[1].view.zoom"),
     ("title: x\nsteps:\n  - title: a\n    view:\n      theme: no-such-theme\n", "line 5, steps[1].view.theme"),
     ("title: x\nsteps:\n  - title: [a\n", "line 4, (YAML)"),
+    ("title: x\nsteps:\n  - title: a\n    view:\n      period: 1990..2024\n", "line 5, steps[1].view.period: no event in 1990"),
 ])
 def test_a_bad_story_names_file_line_and_field(tmp_path, seed_build, text, where):
     story = tmp_path / "bad.yaml"

@@ -15,6 +15,7 @@ The file is YAML::
           theme: human-trafficking       # filters: theme, event (id, IRI or label), since (a year),
           event: toc-day-lahore-2024     #   hide-kind / hide-sector (lists)
           since: 2024
+          period: 2022..2024             # the timeline's range of years (or one year: 2024)
           size: pagerank                 # size and colour of the page
           color: sector
 
@@ -35,7 +36,8 @@ from ruamel.yaml.error import YAMLError
 
 from .data import Details
 
-VIEW_FIELDS = ("focus", "steps", "hide", "theme", "event", "since", "hide-kind", "hide-sector", "size", "color")
+VIEW_FIELDS = ("focus", "steps", "hide", "theme", "event", "since", "period", "hide-kind", "hide-sector", "size",
+               "color")  # fmt: skip
 INLINE = re.compile(r"\*\*(?P<b>.+?)\*\*|\*(?P<i>[^*]+?)\*|(?<!\w)_(?P<u>[^_]+?)_(?!\w)|`(?P<c>[^`]+?)`|\[(?P<lt>[^\]]+)\]\((?P<lh>[^)\s]+)\)")
 
 
@@ -189,6 +191,16 @@ def load(path: Path, graph: nx.Graph, details: Details) -> dict:
                 if not isinstance(value, int) or not 1900 <= value <= 2100:
                     fail(at, field, "give a year, e.g. 2024")
                 fragment[key] = str(value)
+            elif key == "period":
+                found = re.fullmatch(r"\s*(\d{4})\s*(?:\.\.\s*(\d{4})\s*)?", str(value))
+                if not found:
+                    fail(at, field, "give a year (2024) or a range of years (2022..2024)")
+                first, last = sorted((int(found[1]), int(found[2] or found[1])))
+                years = sorted({y for n in graph for y in details.nodes.get(n, {}).get("years", ())})
+                for year in (first, last):
+                    if year not in years:
+                        fail(at, field, f"no event in {year}; the timeline has the years {', '.join(map(str, years))}")
+                fragment["from"], fragment["to"] = str(first), str(last)
             elif key in ("hide-kind", "hide-sector"):
                 allowed = kinds if key == "hide-kind" else sectors
                 values = value if isinstance(value, list) else [value]
@@ -204,7 +216,8 @@ def load(path: Path, graph: nx.Graph, details: Details) -> dict:
                 fragment[key] = str(value)
         if "steps" in fragment and "focus" not in fragment:
             fail(_line(view, "steps"), f"{where}.view.steps", "steps count around a node: add `focus`")
-        order = ("size", "color", "hide-kind", "hide-sector", "theme", "event", "since", "focus", "steps", "hide")
+        order = ("size", "color", "hide-kind", "hide-sector", "theme", "event", "since", "from", "to", "focus", "steps",
+                 "hide")  # fmt: skip
         out.append({"title": title.strip(), "caption": markdown(caption),
                     "view": "&".join(f"{k}={quote(fragment[k], safe='/,')}" for k in order if k in fragment)})  # fmt: skip
     title = document.get("title") or "Story"
