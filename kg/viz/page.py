@@ -54,6 +54,7 @@ COLOR_BY = ("type", "sector", "community")
 MIN_SIZE, MAX_SIZE = 8, 42  # node radius in pixels at zoom 1
 LABEL_MIN, LABEL_MAX = 14, 30  # label font size in pixels at zoom 1
 CHAR_WIDTH = 0.56  # average width of a character, as a fraction of the font size
+FACTS_PER_NODE = 120  # facts in a node's panel; a hub's thousands would make a large page slow to open
 LABELLED_LAYOUT_UP_TO = 400  # nodes: above this, labels do not take part in overlap removal
 LABEL_CHARS = 28  # longer names are shortened on the canvas (``short_label``); tooltip and panel keep them whole
 # A stated short form that is an acronym: "UNODC", "GI-TOC", "CGR&D" (capitals, digits, & . -; no spaces).
@@ -364,9 +365,12 @@ def render_html(graph: nx.Graph, metrics: dict, details: Details, *, size_by: st
     reach = sector_reach(graph)
     net = build_network(graph, metrics, details, size_by, color_by, pos, reach)
     nodes, edges, _heading, _height, _width, options = net.get_network_data()
-    panel = {n: {"facts": details.nodes.get(n, {}).get("facts", []),
-                 "metrics": {k: v for k, v in sorted(metrics.get(n, {}).items()) if isinstance(v, (int, float))}}
-             for n in graph.nodes}  # fmt: skip
+    panel = {}
+    for n in graph.nodes:
+        facts = details.nodes.get(n, {}).get("facts", [])
+        panel[n] = {"facts": facts[:FACTS_PER_NODE], "more": max(0, len(facts) - FACTS_PER_NODE),
+                    "metrics": {k: v for k, v in sorted(metrics.get(n, {}).items()) if isinstance(v, (int, float))}}  # fmt: skip
+    shown_events = {e for n in graph.nodes for e in details.nodes.get(n, {}).get("events", ())}
     meta = {
         "title": title,
         "subtitle": subtitle,
@@ -381,7 +385,7 @@ def render_html(graph: nx.Graph, metrics: dict, details: Details, *, size_by: st
         "story": story,
         "filters": filter_choices(graph, details),
         "themeLabels": details.themes,
-        "eventLabels": details.events,
+        "eventLabels": {e: label for e, label in details.events.items() if e in shown_events},
     }
     vis_dir = _vis_network_dir()
     env = Environment(loader=FileSystemLoader(str(resources.files("kg").joinpath(STATIC))),

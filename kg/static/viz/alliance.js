@@ -195,6 +195,7 @@ var network, nodes, edges, kg;
       var part = factList(s[0], byKind(s[1]));
       if (part) body.appendChild(part);
     });
+    if (d.more) body.appendChild(el("p", "… and " + d.more.toLocaleString("en") + " more facts, not kept in this page: kg query --name provenance --param about=" + id.split("/").pop(), "kg-hint"));
     var neighbours = adjacency[id].map(function (x) { return byId[x]; })
       .sort(function (a, b) { return a.name.localeCompare(b.name); });
     if (neighbours.length) {
