@@ -1,7 +1,9 @@
 """The alliance, seen: one self-contained, offline, searchable and filterable HTML network.
 
-``render`` is the entry point: projection (``kg.network``) → metrics (``kg.metrics``) → details by
-SPARQL (``kg.viz.data``) → positions (``kg.viz.layout``) → page (``kg.viz.page``), written atomically.
+``render`` is the entry point: projection (``kg.network``) → metrics (``kg.metrics``, or those
+``kg run`` already wrote) → details by SPARQL (``kg.viz.data``) → node budget → positions
+(``kg.viz.layout``) → page (``kg.viz.page``, with its bridges ``kg.viz.bridges`` and an optional story
+``kg.viz.story``), written atomically. ``kg.viz.image`` renders the page's picture with Chromium.
 
 Examples
 --------

@@ -112,14 +112,22 @@ FACT_PARTS = {
 }
 
 
-def _fact_rows(store: Store, kind: str) -> list[dict]:
-    """The rows of MEMBERSHIPS (kind "membership") or PARTICIPATIONS ("participation"), sorted alike."""
+def _fact_rows(store: Store, kind: str, cache: dict | None = None) -> list[dict]:
+    """The rows of MEMBERSHIPS (kind "membership") or PARTICIPATIONS ("participation"), sorted alike.
+    ``cache`` (a dict) keeps the shared parts (notes, evidence, sources) for the other kind."""
+    cache = {} if cache is None else cache
+
+    def part_rows(name: str) -> list[dict]:
+        if name not in cache:
+            cache[name] = _rows(store, FACT_PARTS[name])
+        return cache[name]
+
     base = _rows(store, FACT_PARTS[kind])
     wanted = {row["fact"] for row in base}
 
     def by_fact(name: str, fields: tuple) -> dict:
         out = defaultdict(list)
-        for row in _rows(store, FACT_PARTS[name]):
+        for row in part_rows(name):
             if row["fact"] in wanted:
                 out[row["fact"]].append({f: row[f] for f in fields})
         return out
@@ -128,12 +136,12 @@ def _fact_rows(store: Store, kind: str) -> list[dict]:
     titles = by_fact("title" if kind == "membership" else "stated", ("title",))
     parts = by_fact("part", ("part",)) if kind == "participation" else {}
     source_titles, source_urls = defaultdict(list), defaultdict(list)
-    for row in _rows(store, FACT_PARTS["source_title"]):
+    for row in part_rows("source_title"):
         source_titles[row["source"]].append(row["sourceTitle"])
-    for row in _rows(store, FACT_PARTS["source_url"]):
+    for row in part_rows("source_url"):
         source_urls[row["source"]].append(row["url"])
     evidence = defaultdict(list)
-    for row in _rows(store, FACT_PARTS["evidence"]):
+    for row in part_rows("evidence"):
         if row["fact"] in wanted:
             src = row["source"]
             for title in (source_titles.get(src) if src else None) or [None]:
@@ -234,14 +242,15 @@ def gather(store: Store, graph: nx.Graph) -> Details:
     facts: dict[str, list[dict]] = defaultdict(list)
     members: dict[str, set[str]] = defaultdict(set)  # org -> its people
 
-    for row in _fact_rows(store, "membership"):
+    shared: dict = {}
+    for row in _fact_rows(store, "membership", shared):
         title = row.get("title") or ""
         text = f"{title}, {row['orgLabel']}" if title else f"Member of {row['orgLabel']}"
         _describe(out.edges, row["fact"], text, "", row)
         facts[row["person"]].append({"kind": "title", "text": text, **_source(row)})
         members[row["org"]].add(row["person"])
 
-    for row in _fact_rows(store, "participation"):
+    for row in _fact_rows(store, "participation", shared):
         part = row.get("part") or "Participant"
         title = row.get("title") or ""
         text = f"{part} ({title})" if title else part

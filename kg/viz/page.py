@@ -287,11 +287,9 @@ def _metric(metrics: dict, reach: dict, node, name: str):
 
 
 def vis_options(n_nodes: int) -> dict:
-    """vis.js options: no physics (positions are precomputed), size by value, labels of small nodes
-    hidden when zoomed out (``drawThreshold``) so they do not blur into each other."""
+    """vis.js options: no physics (positions are precomputed), size by value. Nodes carry no vis.js
+    label: the page draws the names itself at a fixed size on screen, without overlaps (alliance.js)."""
     big = n_nodes > 500
-    # Labels smaller than `drawThreshold` pixels on screen are not drawn: on a large graph, zoomed out,
-    # only the big nodes keep their names; zooming in brings the others back.
     threshold = 5 if n_nodes <= 200 else 9
     return {
         "physics": {"enabled": False},
