@@ -94,75 +94,6 @@ class Details:
     event_years: dict[str, int] = field(default_factory=dict)
 
 
-# The same rows as MEMBERSHIPS and PARTICIPATIONS, from simple patterns joined here: Oxigraph evaluates
-# their nested OPTIONALs slowly on large stores (PARTICIPATIONS: 80 s at 10,000 synthetic events, under load).
-FACT_PARTS = {
-    "membership": """SELECT ?fact ?person ?org ?orgLabel WHERE {
-  ?fact a org:Membership ; org:member ?person ; org:organization ?org . ?org rdfs:label ?orgLabel . }""",
-    "participation": """SELECT ?fact ?agent ?event ?eventLabel WHERE {
-  ?fact a kg:Participation ; kg:agent ?agent ; kg:event ?event . ?event rdfs:label ?eventLabel . }""",
-    "title": "SELECT ?fact ?title WHERE { ?fact a org:Membership ; kg:title ?title }",
-    "stated": "SELECT ?fact ?title WHERE { ?fact a kg:Participation ; kg:titleAsStated ?title }",
-    "part": "SELECT ?fact ?part WHERE { ?fact a kg:Participation ; kg:part ?p . ?p skos:prefLabel ?part }",
-    "note": "SELECT ?fact ?note WHERE { ?fact skos:editorialNote ?note }",
-    "evidence": """SELECT ?fact ?quote ?source WHERE { ?fact prov:wasDerivedFrom ?evidence . ?evidence kg:quote ?quote .
-  OPTIONAL { ?evidence prov:wasQuotedFrom ?source } }""",
-    "source_title": "SELECT ?source ?sourceTitle WHERE { ?source dcterms:title ?sourceTitle }",
-    "source_url": "SELECT ?source ?url WHERE { ?source schema:url ?url }",
-}
-
-
-def _fact_rows(store: Store, kind: str, cache: dict | None = None) -> list[dict]:
-    """The rows of MEMBERSHIPS (kind "membership") or PARTICIPATIONS ("participation"), sorted alike.
-    ``cache`` (a dict) keeps the shared parts (notes, evidence, sources) for the other kind."""
-    cache = {} if cache is None else cache
-
-    def part_rows(name: str) -> list[dict]:
-        if name not in cache:
-            cache[name] = _rows(store, FACT_PARTS[name])
-        return cache[name]
-
-    base = _rows(store, FACT_PARTS[kind])
-    wanted = {row["fact"] for row in base}
-
-    def by_fact(name: str, fields: tuple) -> dict:
-        out = defaultdict(list)
-        for row in part_rows(name):
-            if row["fact"] in wanted:
-                out[row["fact"]].append({f: row[f] for f in fields})
-        return out
-
-    notes = by_fact("note", ("note",))
-    titles = by_fact("title" if kind == "membership" else "stated", ("title",))
-    parts = by_fact("part", ("part",)) if kind == "participation" else {}
-    source_titles, source_urls = defaultdict(list), defaultdict(list)
-    for row in part_rows("source_title"):
-        source_titles[row["source"]].append(row["sourceTitle"])
-    for row in part_rows("source_url"):
-        source_urls[row["source"]].append(row["url"])
-    evidence = defaultdict(list)
-    for row in part_rows("evidence"):
-        if row["fact"] in wanted:
-            src = row["source"]
-            for title in (source_titles.get(src) if src else None) or [None]:
-                for url in (source_urls.get(src) if src else None) or [None]:
-                    evidence[row["fact"]].append({"quote": row["quote"], "source": src, "sourceTitle": title, "url": url})
-    none = lambda *names: [dict.fromkeys(names)]  # noqa: E731
-    rows = []
-    for row in base:
-        fact = row["fact"]
-        for part in (parts.get(fact) or none("part")) if kind == "participation" else [{}]:
-            for title in titles.get(fact) or none("title"):
-                for note in notes.get(fact) or none("note"):
-                    for ev in evidence.get(fact) or none("quote", "source", "sourceTitle", "url"):
-                        rows.append({**row, **part, **title, **note, **ev})
-    order = (("fact", "person", "org", "orgLabel", "title", "note", "quote", "source", "sourceTitle", "url")
-             if kind == "membership" else
-             ("fact", "agent", "event", "eventLabel", "part", "title", "note", "quote", "source", "sourceTitle", "url"))  # fmt: skip
-    rows = [{k: r.get(k) for k in order} for r in rows]
-    return sorted(rows, key=lambda r: tuple(v or "" for v in r.values()))
-
-
 def _rows(store: Store, query: str) -> list[dict[str, str]]:
     result = store.query(sparql_prefixes() + query)
     names = [str(v) for v in result.vars]
@@ -242,15 +173,14 @@ def gather(store: Store, graph: nx.Graph) -> Details:
     facts: dict[str, list[dict]] = defaultdict(list)
     members: dict[str, set[str]] = defaultdict(set)  # org -> its people
 
-    shared: dict = {}
-    for row in _fact_rows(store, "membership", shared):
+    for row in _rows(store, MEMBERSHIPS):
         title = row.get("title") or ""
         text = f"{title}, {row['orgLabel']}" if title else f"Member of {row['orgLabel']}"
         _describe(out.edges, row["fact"], text, "", row)
         facts[row["person"]].append({"kind": "title", "text": text, **_source(row)})
         members[row["org"]].add(row["person"])
 
-    for row in _fact_rows(store, "participation", shared):
+    for row in _rows(store, PARTICIPATIONS):
         part = row.get("part") or "Participant"
         title = row.get("title") or ""
         text = f"{part} ({title})" if title else part
