@@ -170,7 +170,7 @@ def screenshot(folder: Path) -> None:
         image = Image.open(io.BytesIO(data)).convert("RGB")
         if image.width > width:
             image = image.resize((width, round(image.height * width / image.width)), Image.LANCZOS)
-        image.quantize(colors=256).save(folder / name, optimize=True)
+        image.quantize(colors=256, method=Image.Quantize.FASTOCTREE).save(folder / name, optimize=True)
         print(f"  {folder / name} ({(folder / name).stat().st_size / 1e3:.0f} kB)")
 
     folder.mkdir(parents=True, exist_ok=True)

@@ -441,7 +441,7 @@ var network, nodes, edges, kg;
         : ": those " + what.join("; ") + " (" + (total - passed).toLocaleString("en") + " hidden).";
     }
     if (state.focus && state.steps) {
-      text += " Focus: " + state.steps + " step" + (state.steps > 1 ? "s" : "") + " around " + byId[state.focus].name +
+      text += (what.length ? "" : ".") + " Focus: " + state.steps + " step" + (state.steps > 1 ? "s" : "") + " around " + byId[state.focus].name +
         (state.hide ? " (the rest hidden)." : " (the rest faded).");
     }
     return text;
