@@ -9,4 +9,6 @@ from __future__ import annotations
 METRICS = ("weighted_degree", "degree", "betweenness", "closeness", "eigenvector", "pagerank", "community",
            "constraint", "effective_size", "cross_sector")  # fmt: skip
 RANKABLE = tuple(m for m in METRICS if m != "community")  # a community number is a label, not a rank
-SIZE_BY = ("betweenness", *(m for m in RANKABLE if m != "betweenness"))  # the page sizes by betweenness first
+# the page sizes by betweenness first, and also by the cross-sector reach it computes itself
+# (kg.metrics.sectors.sector_reach)
+SIZE_BY = ("betweenness", *(m for m in RANKABLE if m != "betweenness"), "sector_reach")

@@ -1,7 +1,9 @@
 """The alliance, seen: one self-contained, offline, searchable and filterable HTML network.
 
-``render`` is the entry point: projection (``kg.network``) → metrics (``kg.metrics``) → details by
-SPARQL (``kg.viz.data``) → positions (``kg.viz.layout``) → page (``kg.viz.page``), written atomically.
+``render`` is the entry point: projection (``kg.network``) → metrics (``kg.metrics``, or those
+``kg run`` already wrote) → details by SPARQL (``kg.viz.data``) → node budget → positions
+(``kg.viz.layout``) → page (``kg.viz.page``, with its bridges ``kg.viz.bridges`` and an optional story
+``kg.viz.story``), written atomically. ``kg.viz.image`` renders the page's picture with Chromium.
 
 Examples
 --------
@@ -23,7 +25,7 @@ from ..store import Store
 from .data import Details, gather
 from .page import COLOR_BY, render_html
 
-__all__ = ["render", "select", "VizError", "COLOR_BY", "METRICS"]
+__all__ = ["render", "select", "budget", "load_metrics", "VizError", "COLOR_BY", "METRICS", "MAX_NODES"]
 
 # Metrics that can size nodes (kg.metrics.node_metrics computes them all; `community` only colours).
 from ..metric_names import SIZE_BY as METRICS  # noqa: E402,F401 - the names, defined once
@@ -93,9 +95,49 @@ def select(graph: nx.Graph, details: Details, theme: str | None = None, event: s
     return graph.subgraph(sorted(keep)).copy()
 
 
+MAX_NODES = 2000  # the page's node budget: above it, the most central nodes are drawn and the rest counted
+
+
+def load_metrics(path: Path, graph: nx.Graph) -> dict | None:
+    """The node metrics ``kg metrics`` / ``kg run`` already wrote for this projection (its JSON file),
+    or None when the file is missing, unreadable or was computed on another graph (other nodes or ties),
+    so the page never computes closeness, betweenness... a second time for nothing."""
+    import json
+
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+        rows = {row["id"]: row for row in document["nodes"]}
+        ties = {tuple(sorted((e["source"], e["target"]))): e.get("weight", 1) for e in document["edges"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if set(rows) != {str(n) for n in graph} or ties != {tuple(sorted((str(a), str(b)))): d.get("weight", 1)
+                                                         for a, b, d in graph.edges(data=True)}:  # fmt: skip
+        return None
+    from ..metrics.measure import METRICS as COMPUTED
+
+    return {node: {k: rows[str(node)].get(k) for k in COMPUTED} for node in graph}
+
+
+def budget(graph: nx.Graph, metrics: dict, max_nodes: int, size_by: str) -> tuple[nx.Graph, str]:
+    """The ``max_nodes`` most central nodes of ``graph`` (by ``size_by``, then PageRank, then degree)
+    and a sentence saying what was left out and how to see it ("" when nothing was)."""
+    n = graph.number_of_nodes()
+    if max_nodes <= 0 or n <= max_nodes:
+        return graph, ""
+    value = lambda node, k: metrics.get(node, {}).get(k) or 0  # noqa: E731
+    order = sorted(graph, key=lambda v: (-value(v, size_by), -value(v, "pagerank"), -graph.degree(v), str(v)))
+    kept = graph.subgraph(order[:max_nodes]).copy()
+    hidden = n - max_nodes
+    notice = (f"This page draws the {max_nodes:,} most central of {n:,} nodes (by {size_by.replace('_', ' ')}); "
+              f"{hidden:,} are hidden. To see them, narrow the graph with kg viz --theme, --event or --since, "
+              f"or raise the budget with --max-nodes {n} (a larger page is slower to open).")  # fmt: skip
+    return kept, notice
+
+
 def render(store: Store, output: Path, projection: str = "stakeholders", size_by: str = "betweenness",
            color_by: str = "sector", theme: str | None = None, event: str | None = None,
-           since: int | None = None) -> Path:  # fmt: skip
+           since: int | None = None, metrics: dict | str | None = "auto", max_nodes: int = MAX_NODES,
+           story: Path | None = None) -> Path:  # fmt: skip
     """Write the interactive network of one projection as a single offline HTML file.
 
     Parameters
@@ -107,13 +149,21 @@ def render(store: Store, output: Path, projection: str = "stakeholders", size_by
     projection : str
         A projection declared in ``kg/projections.yaml`` (default: stakeholders).
     size_by : str
-        The metric that sizes nodes, one of ``METRICS``.
+        The metric that sizes nodes, one of ``METRICS`` (the page can change it).
     color_by : str
-        ``type``, ``sector`` or ``community``.
+        ``type``, ``sector`` or ``community`` (the page can change it).
     theme, event, since : optional
         Draw only the nodes with this theme, this event, or an event in or after this year.
         Metrics are computed on the whole projection first, so sizes mean the same with or without
         a filter.
+    metrics : dict, "auto" or None
+        Node metrics already computed. "auto" (default): reuse ``metrics/<projection>.json`` next
+        to ``output`` (as ``kg run`` and ``kg metrics -o`` write it) when it was computed on this very
+        graph; otherwise (or with None) compute them.
+    max_nodes : int
+        The node budget: above it only the most central nodes are drawn, with a notice (0: no budget).
+    story : pathlib.Path, optional
+        A story file (``kg.viz.story``): steps the page walks through.
 
     Returns
     -------
@@ -137,15 +187,38 @@ def render(store: Store, output: Path, projection: str = "stakeholders", size_by
     if graph.number_of_nodes() == 0:
         raise VizError(f"the {projection} projection has no nodes at level {store.level!r}; "
                        "add records to data/ (or use --level internal) and run again")  # fmt: skip
-    metrics = node_metrics(graph)
+    output = Path(output)
+    if metrics == "auto":
+        metrics = load_metrics(output.parent / "metrics" / f"{projection}.json", graph)
     details = gather(store, graph)
     shown = select(graph, details, theme, event, since)
+    if isinstance(metrics, dict):
+        shown, notice = budget(shown, metrics, max_nodes, size_by)
+    elif 0 < max_nodes < shown.number_of_nodes():
+        # Too many nodes and no metrics computed yet: rank the whole graph by PageRank (cheap), then
+        # measure only the nodes drawn, rather than closeness and betweenness of every node.
+        from ..metrics import centrality
+
+        ranks = {node: {"pagerank": value} for node, value in centrality.pagerank(shown).items()}
+        shown, notice = budget(shown, ranks, max_nodes, "pagerank")
+        metrics = node_metrics(shown)
+        reuse = output.parent / "metrics" / f"{projection}.json"
+        notice += (" Sizes and bridges are measured on the nodes drawn; to use the whole graph's metrics, "
+                   f"write them first (kg metrics --projection {projection} --format json -o {reuse}, "
+                   "or kg run) and the page reuses them.")  # fmt: skip
+    else:
+        metrics = node_metrics(graph)
+        shown, notice = budget(shown, metrics, max_nodes, size_by)
+    told = None
+    if story is not None:
+        from .story import load as load_story
+
+        told = load_story(Path(story), shown, details)
     asked = "; ".join(f"{k}: {v}" for k, v in (("theme", theme), ("event", event), ("since", since)) if v)
     subtitle = (f"{graph.graph.get('title', projection)} — {shown.number_of_nodes():,} nodes, "
                 f"{shown.number_of_edges():,} links" + (f" ({asked})" if asked else "")
                 + f". Level: {store.level}.")  # fmt: skip
     html = render_html(shown, metrics, details, size_by=size_by, color_by=color_by, title="The alliance",
-                       subtitle=subtitle)  # fmt: skip
-    output = Path(output)
+                       subtitle=subtitle, notice=notice, story=told)  # fmt: skip
     write_atomic(output, html.encode("utf-8"))
     return output

@@ -82,7 +82,8 @@ class Details:
 
     ``nodes`` maps a node IRI to ``{"themes", "events", "years", "facts"}`` (sorted lists; ``facts``
     are dicts with the fact's kind, text and source). ``edges`` maps a fact IRI (an edge's ``via``)
-    to its description: ``{"text", "event", "quote", "source", "url"}``. ``themes`` and ``events``
+    to its description: ``{"text", "event", "quote", "source", "url"}`` (and ``event_id``, the event's
+    IRI, for a participation). ``themes`` and ``events``
     map IRIs to labels (the filters' choices), ``event_years`` maps an event IRI to its year.
     """
 
@@ -184,6 +185,7 @@ def gather(store: Store, graph: nx.Graph) -> Details:
         title = row.get("title") or ""
         text = f"{part} ({title})" if title else part
         _describe(out.edges, row["fact"], text, row["eventLabel"], row)
+        out.edges[row["fact"]]["event_id"] = row["event"]  # the timeline dates an edge by its events
         facts[row["agent"]].append({"kind": "event", "text": f"{text} at {row['eventLabel']}", **_source(row)})
         facts[row["event"]].append({"kind": "participant", "text": f"{part}: {_label(graph, row['agent'])}"
                                     + (f" ({title})" if title else ""), **_source(row)})  # fmt: skip

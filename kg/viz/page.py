@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -25,6 +26,9 @@ import networkx as nx
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyvis.network import Network
 
+from ..metric_names import SIZE_BY
+from ..metrics.sectors import sector_reach
+from .bridges import bridges
 from .data import Details
 from .layout import positions
 
@@ -51,8 +55,13 @@ COLOR_BY = ("type", "sector", "community")
 MIN_SIZE, MAX_SIZE = 8, 42  # node radius in pixels at zoom 1
 LABEL_MIN, LABEL_MAX = 14, 30  # label font size in pixels at zoom 1
 CHAR_WIDTH = 0.56  # average width of a character, as a fraction of the font size
+FACTS_PER_NODE = 120  # facts in a node's panel; a hub's thousands would make a large page slow to open
 LABELLED_LAYOUT_UP_TO = 400  # nodes: above this, labels do not take part in overlap removal
-LABEL_CHARS = 42  # longer labels are cut on the canvas; the tooltip and panel keep them whole
+LABEL_CHARS = 28  # longer names are shortened on the canvas (``short_label``); tooltip and panel keep them whole
+# A stated short form that is an acronym: "UNODC", "GI-TOC", "CGR&D" (capitals, digits, & . -; no spaces).
+ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Z0-9][A-Za-z0-9&.\-]{1,11}$")
+# The metrics the page can size nodes by, and the cross-sector reach it computes itself.
+SIZE_METRICS = SIZE_BY
 
 STATIC = "static/viz"
 
@@ -90,8 +99,34 @@ def _number(value) -> float:
     return value if math.isfinite(value) else 0.0
 
 
-def _short(label: str) -> str:
-    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "…"
+def short_label(name: str, aliases=(), limit: int = LABEL_CHARS) -> str:
+    """The name drawn on the canvas: whole when it fits in ``limit`` characters; else a stated
+    acronym (in a trailing parenthesis, or among the aliases); else as many whole words as fit,
+    then "…". A word is never cut (a single word longer than the limit stays whole).
+
+    Examples
+    --------
+    >>> short_label("United Nations Office on Drugs and Crime (UNODC)")
+    'UNODC'
+    >>> short_label("Global Initiative against Transnational Organized Crime", ["GI-TOC"])
+    'GI-TOC'
+    >>> short_label("Dialogue on the Rule of Law and Organized Crime in South Asia")
+    'Dialogue on the Rule of Law…'
+    """
+    name = " ".join(str(name).split())
+    if len(name) <= limit:
+        return name
+    stated = re.search(r"\(([^()]+)\)\s*$", name)
+    for candidate in ([stated.group(1).strip()] if stated else []) + [str(a).strip() for a in aliases]:
+        if ACRONYM.match(candidate):
+            return candidate
+    words = name.split(" ")
+    out = words[0]
+    for word in words[1:]:
+        if len(out) + 1 + len(word) > limit - 1:
+            break
+        out += " " + word
+    return out.rstrip(",;:–—-") + "…"
 
 
 def _sector_name(sector: str) -> str:
@@ -161,7 +196,7 @@ def _boxes(graph: nx.Graph, sizes: dict) -> dict:
         radius = MIN_SIZE + t * (MAX_SIZE - MIN_SIZE)
         font = LABEL_MIN + t * (LABEL_MAX - LABEL_MIN)
         if with_labels:
-            text = _short(graph.nodes[node].get("label") or str(node))
+            text = short_label(graph.nodes[node].get("label") or str(node), graph.nodes[node].get("aliases", ()))
             out[node] = (max(radius, CHAR_WIDTH * font * len(text) / 2) + 4, radius + font / 2 + 4)
         else:
             out[node] = (radius + 3, radius + 3)
@@ -169,15 +204,18 @@ def _boxes(graph: nx.Graph, sizes: dict) -> dict:
 
 
 def build_network(graph: nx.Graph, metrics: dict, details: Details, size_by: str, color_by: str,
-                  pos: dict | None = None) -> Network:  # fmt: skip
+                  pos: dict | None = None, reach: dict | None = None) -> Network:  # fmt: skip
     """A pyvis Network holding the page's nodes, edges and vis.js options.
 
     Nodes and edges are handed to pyvis as lists (``Network.nodes``/``Network.edges``) rather than
     through ``add_node``/``from_nx``, whose per-item membership checks make 2,000 nodes take seconds.
+    Each node carries every metric and its colour under each scheme, so the page can change size
+    and colour without a rebuild. The page draws the names itself (``text``), not vis.js.
     """
     if color_by not in COLOR_BY:
         raise ValueError(f"unknown colour scheme {color_by!r}; one of {', '.join(COLOR_BY)}")
-    values = {n: _number(metrics.get(n, {}).get(size_by)) for n in graph.nodes}
+    reach = reach if reach is not None else sector_reach(graph)
+    values = {n: _number(_metric(metrics, reach, n, size_by)) for n in graph.nodes}
     # vis.js maps `value` linearly to the node's width; the square root makes the area follow the metric.
     sizes = {n: math.sqrt(v) if v > 0 else 0.0 for n, v in values.items()}
     if pos is None:
@@ -194,15 +232,17 @@ def build_network(graph: nx.Graph, metrics: dict, details: Details, size_by: str
         lines = [label, " · ".join(v for v in (kind.capitalize(), second) if v)]
         if attrs.get("aliases"):
             lines.append("Also: " + "; ".join(attrs["aliases"]))
-        lines.append(f"{size_by.replace('_', ' ')}: {values[node]:.3g}")
         x, y = pos[node]
+        colors = {scheme: node_color(attrs, scheme, m.get("community")) for scheme in COLOR_BY}
         nodes.append({
             "id": node,
-            "label": _short(label),
+            "text": short_label(label, attrs.get("aliases", ())),
             "title": "\n".join(lines),
             "shape": SHAPES.get(kind, "dot"),
-            "color": node_color(attrs, color_by, m.get("community")),
+            "color": colors[color_by],
+            "colors": colors,
             "value": sizes[node],
+            "m": {k: _metric(metrics, reach, node, k) for k in SIZE_METRICS},
             "x": x,
             "y": y,
             "name": label,
@@ -218,7 +258,8 @@ def build_network(graph: nx.Graph, metrics: dict, details: Details, size_by: str
     for i, (a, b) in enumerate(sorted(tuple(sorted(e)) for e in graph.edges)):
         data = graph.edges[a, b]
         title, events = _edge_text(data, details)
-        edges.append({"id": f"e{i}", "from": a, "to": b, "title": title,
+        years = sorted({details.event_years[e] for e in _edge_events(data, details) if e in details.event_years})
+        edges.append({"id": f"e{i}", "from": a, "to": b, "title": title, "years": years,
                       "value": _number(data.get("weight", 1)) or 1, "kinds": list(data.get("kinds", [])),
                       "label_text": ", ".join(data.get("labels", []))})  # fmt: skip
     net.nodes, net.edges = nodes, edges
@@ -228,12 +269,27 @@ def build_network(graph: nx.Graph, metrics: dict, details: Details, size_by: str
     return net
 
 
+def _edge_events(data: dict, details: Details) -> set[str]:
+    """The events behind an edge: its ``via`` events themselves, or the events of its participations."""
+    out = set()
+    for via in data.get("via", ()):
+        if via in details.event_years:
+            out.add(via)
+        elif details.edges.get(via, {}).get("event_id"):
+            out.add(details.edges[via]["event_id"])
+    return out
+
+
+def _metric(metrics: dict, reach: dict, node, name: str):
+    if name == "sector_reach":
+        return (reach.get(node) or {}).get("score")
+    return metrics.get(node, {}).get(name)
+
+
 def vis_options(n_nodes: int) -> dict:
-    """vis.js options: no physics (positions are precomputed), size by value, labels of small nodes
-    hidden when zoomed out (``drawThreshold``) so they do not blur into each other."""
+    """vis.js options: no physics (positions are precomputed), size by value. Nodes carry no vis.js
+    label: the page draws the names itself at a fixed size on screen, without overlaps (alliance.js)."""
     big = n_nodes > 500
-    # Labels smaller than `drawThreshold` pixels on screen are not drawn: on a large graph, zoomed out,
-    # only the big nodes keep their names; zooming in brings the others back.
     threshold = 5 if n_nodes <= 200 else 9
     return {
         "physics": {"enabled": False},
@@ -276,7 +332,8 @@ def filter_choices(graph: nx.Graph, details: Details) -> dict:
 
 def render_html(graph: nx.Graph, metrics: dict, details: Details, *, size_by: str = "betweenness",
                 color_by: str = "sector", title: str = "The alliance", subtitle: str = "",
-                pos: dict | None = None) -> str:  # fmt: skip
+                pos: dict | None = None, notice: str = "", story: dict | None = None,
+                export: bool = False) -> str:  # fmt: skip
     """The whole page as one string of HTML, with every script and stylesheet inlined.
 
     Parameters
@@ -293,26 +350,40 @@ def render_html(graph: nx.Graph, metrics: dict, details: Details, *, size_by: st
         Shown at the top of the page (escaped).
     pos : dict, optional
         Precomputed node positions (``kg.viz.layout.positions``).
+    notice : str
+        A sentence shown above the network (what a node budget left out, and how to see it).
+    story : dict, optional
+        A checked story (``kg.viz.story.load``): its steps' titles, captions and views.
 
     Returns
     -------
     str
         The HTML text; it references nothing outside itself.
     """
-    net = build_network(graph, metrics, details, size_by, color_by, pos)
+    reach = sector_reach(graph)
+    net = build_network(graph, metrics, details, size_by, color_by, pos, reach)
     nodes, edges, _heading, _height, _width, options = net.get_network_data()
-    panel = {n: {"facts": details.nodes.get(n, {}).get("facts", []),
-                 "metrics": {k: v for k, v in sorted(metrics.get(n, {}).items()) if isinstance(v, (int, float))}}
-             for n in graph.nodes}  # fmt: skip
+    panel = {}
+    for n in graph.nodes:
+        facts = details.nodes.get(n, {}).get("facts", [])
+        panel[n] = {"facts": facts[:FACTS_PER_NODE], "more": max(0, len(facts) - FACTS_PER_NODE),
+                    "metrics": {k: v for k, v in sorted(metrics.get(n, {}).items()) if isinstance(v, (int, float))}}  # fmt: skip
+    shown_events = {e for n in graph.nodes for e in details.nodes.get(n, {}).get("events", ())}
     meta = {
         "title": title,
         "subtitle": subtitle,
         "sizeBy": size_by,
         "colorBy": color_by,
         "legend": _legend(graph, color_by, metrics),
+        "legends": {scheme: _legend(graph, scheme, metrics) for scheme in COLOR_BY},
+        "sizeMetrics": list(SIZE_METRICS),
+        "colorSchemes": list(COLOR_BY),
+        "bridges": bridges(graph, metrics, reach),
+        "notice": notice,
+        "story": story,
         "filters": filter_choices(graph, details),
         "themeLabels": details.themes,
-        "eventLabels": details.events,
+        "eventLabels": {e: label for e, label in details.events.items() if e in shown_events},
     }
     vis_dir = _vis_network_dir()
     env = Environment(loader=FileSystemLoader(str(resources.files("kg").joinpath(STATIC))),
