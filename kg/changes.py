@@ -25,7 +25,8 @@ from datetime import date
 import networkx as nx
 
 from . import network, periods
-from .metrics.measure import METRICS, node_metrics
+from .metrics.measure import METRICS
+from .metrics.periods import measure_all
 from .vocab import sparql_prefixes
 
 FORMATS = ("md", "json", "html")
@@ -168,11 +169,11 @@ def compare(store, before: str, after: str, projection: str = "organizations", t
         ``communities``, ``sectors_met``, ``events`` (``{event IRI: label, start, end, sentences}``).
     """
     a, b = periods.parse_period(before), periods.parse_period(after)
-    graph = network.project(store, projection)
-    timeline = periods.timeline(store)
-    active = periods.activity(store, projection)
+    if projection not in network.projections():
+        raise KeyError(f"unknown projection {projection!r}; declared: {', '.join(network.projections())}")
+    graph, timeline, active = periods.load(store, projection)
     ga, gb = periods.cut(graph, timeline, a, active), periods.cut(graph, timeline, b, active)
-    ma, mb = node_metrics(ga, k=k, engine=engine), node_metrics(gb, k=k, engine=engine)
+    ma, mb = measure_all([ga, gb], k=k, engine=engine)
     first_day = {node: min((timeline.spans[e][0] for e in {timeline.event_of.get(v, v) for v in vias}
                             if e in timeline.spans), default=None) for node, vias in active.items()}  # fmt: skip
 

@@ -212,8 +212,9 @@ def _rows(store, query: str):
         yield {n: (None if row[i] is None else str(row[i])) for i, n in enumerate(names)}
 
 
-def timeline(store) -> Timeline:
-    """Read every event's dates, and which event each participation or section belongs to.
+def timeline(store, facts: bool = True) -> Timeline:
+    """Read every event's dates, and which event each section (and, with ``facts``, each participation
+    or other fact linked by ``kg:event``) belongs to.
 
     A start date that is not a year, month or day raises ``PeriodError``; an end before the start
     is read as the start (the record is odd, the event still happened then).
@@ -237,10 +238,49 @@ def timeline(store) -> Timeline:
         spans[event] = (min(first, old[0]), max(last, old[1])) if old else (first, last)
     undated -= set(spans)
     event_of = {}
-    for row in _rows(store, "SELECT ?fact ?event WHERE { { ?fact a kg:Participation ; kg:event ?event } "
-                            "UNION { ?fact a kg:Section ; schema:superEvent ?event } }"):  # fmt: skip
+    for row in _rows(store, "SELECT ?fact ?event WHERE { ?fact a kg:Section ; schema:superEvent ?event }"):
         event_of[row["fact"]] = row["event"]
+    if facts:
+        for row in _rows(store, "SELECT ?fact ?event WHERE { ?fact kg:event ?event }"):
+            event_of[row["fact"]] = row["event"]
     return Timeline(spans, sorted(undated), event_of)
+
+
+class _Answer:
+    def __init__(self, variables, rows):
+        self.vars, self._rows = variables, rows
+
+    def __iter__(self):
+        return iter(self._rows)
+
+
+class _Remembering:
+    """A store that answers the same query twice from memory (the projection and ``activity`` run
+    the same patterns)."""
+
+    def __init__(self, store):
+        self._store, self._answers = store, {}
+
+    def query(self, text, *args, **kwargs):
+        if args or kwargs:
+            return self._store.query(text, *args, **kwargs)
+        if text not in self._answers:
+            result = self._store.query(text)
+            self._answers[text] = _Answer(list(result.vars), [tuple(row) for row in result])
+        return self._answers[text]
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+
+def load(store, projection: str):
+    """``(projection graph, timeline, activity)``, reading each pattern from the store once."""
+    from . import network
+
+    remembering = _Remembering(store)
+    graph = network.project(remembering, projection)
+    direct = any(kind.mode == "direct" for kind in network.projections()[projection].edges)
+    return graph, timeline(store, facts=direct), activity(remembering, projection)
 
 
 def choose(extent: Period | None, per: str | None = None, window: str | None = None, step: str | None = None,
@@ -251,6 +291,8 @@ def choose(extent: Period | None, per: str | None = None, window: str | None = N
         if window or step:
             raise PeriodError("give either --period or --window/--step, not both")
         return [p if isinstance(p, Period) else parse_period(p) for p in periods]
+    if per and window:
+        raise PeriodError("give either --per or --window/--step, not both")
     if step and not window:
         raise PeriodError("--step needs --window (for example --window 2y --step 1y)")
     if extent is None:
@@ -273,7 +315,7 @@ def activity(store, projection: str) -> dict[str, set[str]]:
             for row in network._select(store, kind.pattern, "?node ?via"):
                 out.setdefault(row["node"], set()).add(row["via"])
         else:
-            for row in network._select(store, kind.pattern, "?source ?target ?via"):
+            for row in network._select(store, kind.pattern, "?source ?target ?via ?label"):
                 out.setdefault(row["source"], set()).add(row["via"])
                 out.setdefault(row["target"], set()).add(row["via"])
     return out
@@ -284,22 +326,53 @@ def cut(graph: nx.Graph, timeline: Timeline, period: Period, active: dict[str, s
     those events (``via`` keeps only them), and the nodes of those ties, plus the nodes ``active``
     in an event of the period (``activity``) and the period's events when events are nodes. Node
     attributes are kept; ``graph.graph["period"]`` is the label."""
+    node_spans, edge_spans = _spans(graph, timeline, active)
+    start, end = period.start, period.end
     out = nx.Graph(**graph.graph)
     out.graph["period"] = period.label
-    for node, data in graph.nodes(data=True):
-        span = timeline.spans.get(node)
-        if (span and period.overlaps(*span)) or any(_dated_in(timeline, v, period) for v in (active or {}).get(node, ())):
-            out.add_node(node, **data)
-    for a, b, data in graph.edges(data=True):
-        via = data.get("via", [])
-        kept = [v for v in via if _dated_in(timeline, v, period)]
+    nodes = graph.nodes
+    for node, spans in node_spans.items():
+        if any(first <= end and last >= start for first, last in spans):
+            out.add_node(node, **nodes[node])
+    for (a, b), vias in edge_spans.items():
+        kept = [via for via, first, last in vias if first <= end and last >= start]
         if not kept:
             continue
         for node in (a, b):
             if node not in out:
-                out.add_node(node, **graph.nodes[node])
-        out.add_edge(a, b, **{**data, "weight": len(kept), "via": kept})
+                out.add_node(node, **nodes[node])
+        data = graph.edges[a, b]
+        out.add_edge(a, b, weight=len(kept), kinds=data.get("kinds", []), labels=data.get("labels", []), via=kept)
     return out
+
+
+def _spans(graph, timeline, active):
+    """The dated spans behind each node and each edge, computed once per (graph, timeline, active)."""
+    key = (id(graph), id(timeline), id(active))
+    cached = getattr(timeline, "_spans_cache", None)
+    if cached and cached[0] == key:
+        return cached[1]
+    spans, event_of = timeline.spans, timeline.event_of
+    node_spans = {}
+    for node in graph:
+        found = [spans[node]] if node in spans else []
+        for via in (active or {}).get(node, ()):
+            span = spans.get(event_of.get(via, via))
+            if span:
+                found.append(span)
+        if found:
+            node_spans[node] = found
+    edge_spans = {}
+    for a, b, data in graph.edges(data=True):
+        vias = []
+        for via in data.get("via", []):
+            span = spans.get(event_of.get(via, via))
+            if span:
+                vias.append((via, *span))
+        if vias:
+            edge_spans[(a, b)] = vias
+    timeline._spans_cache = (key, (node_spans, edge_spans))
+    return node_spans, edge_spans
 
 
 def _dated_in(timeline: Timeline, via: str, period: Period) -> bool:

@@ -86,14 +86,38 @@ class PeriodTable:
         return {r["id"]: r for r in self.rows if r["period"] == label}
 
 
+# Periods are measured in parallel processes (one per core) when they hold this many ties in all:
+# below it, starting the processes costs more than it saves.
+PARALLEL_MIN_EDGES = 40_000
+
+
+def _measure(job):
+    graph, k, engine = job
+    return node_metrics(graph, k=k, engine=engine)
+
+
+def measure_all(graphs: list[nx.Graph], k=None, engine="auto") -> list:
+    """``node_metrics`` of each graph, in parallel processes when they are large (same figures:
+    every algorithm is seeded)."""
+    import os
+
+    workers = min(os.cpu_count() or 1, len(graphs))
+    if workers < 2 or sum(g.number_of_edges() for g in graphs) < PARALLEL_MIN_EDGES:
+        return [node_metrics(g, k=k, engine=engine) for g in graphs]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return list(pool.map(_measure, [(g, k, engine) for g in graphs]))
+
+
 def measure_periods(graph: nx.Graph, timeline: periods.Timeline, chosen, k=None, engine="auto",
                     active=None) -> PeriodTable:  # fmt: skip
     """The tidy table of an already built projection (see ``by_period``; ``active`` is
     ``kg.periods.activity`` of it)."""
     graphs, figures, all_metrics, rows = {}, {}, {}, []
-    for period in chosen:
-        cut = periods.cut(graph, timeline, period, active)
-        figures_of = node_metrics(cut, k=k, engine=engine)
+    cuts = [periods.cut(graph, timeline, period, active) for period in chosen]
+    for period, cut, figures_of in zip(chosen, cuts, measure_all(cuts, k=k, engine=engine)):
         graphs[period.label], all_metrics[period.label] = cut, figures_of
         figures[period.label] = graph_metrics(cut, figures_of)
         for node in sorted(cut, key=str):
@@ -137,7 +161,10 @@ def by_period(store, projection: str = "organizations", per: str | None = "year"
         ``.rows`` is the tidy table (period, period_start, period_end, id, label, type, sector, every
         metric, first_seen, last_seen); ``.notes()`` says which events and ties are in no period.
     """
-    graph = network.project(store, projection)
-    timeline = periods.timeline(store)
-    chosen = periods.choose(timeline.extent(), per=per, window=window, step=step, periods=period)
-    return measure_periods(graph, timeline, chosen, k=k, engine=engine, active=periods.activity(store, projection))
+    if projection not in network.projections():
+        raise KeyError(f"unknown projection {projection!r}; declared: {', '.join(network.projections())}")
+    chosen = periods.choose(None, per=per, window=window, step=step, periods=period) if period else None
+    graph, timeline, active = periods.load(store, projection)
+    if chosen is None:
+        chosen = periods.choose(timeline.extent(), per=per, window=window, step=step)
+    return measure_periods(graph, timeline, chosen, k=k, engine=engine, active=active)
