@@ -286,10 +286,11 @@ def _sections(report: dict):
     def tie(t):
         return f"{t['source_label']} — {t['target_label']}"
 
-    yield "Joined", [(label(i) + (", first time" if i.get("first_time") else ""), i["events"]) for i in report["joined"]]
-    yield "Left", [(label(i), i["events"]) for i in report["left"]]
-    yield "Ties formed", [(tie(t), t["events"]) for t in report["ties_formed"]]
-    yield "Ties lost", [(tie(t), t["events"]) for t in report["ties_lost"]]
+    a, b = report["from"]["label"], report["to"]["label"]
+    yield f"Joined: active in {b}, not in {a}", [(label(i) + (", first time" if i.get("first_time") else ""), i["events"]) for i in report["joined"]]
+    yield f"Left: active in {a}, not in {b}", [(label(i), i["events"]) for i in report["left"]]
+    yield f"Ties formed: in {b}, not in {a}", [(tie(t), t["events"]) for t in report["ties_formed"]]
+    yield f"Ties lost: in {a}, not in {b}", [(tie(t), t["events"]) for t in report["ties_lost"]]
     for metric, trend in report["metrics"].items():
         for kind in ("rises", "falls"):
             yield f"Largest {kind} in {metric.replace('_', ' ')}", [

@@ -108,7 +108,7 @@ def test_every_item_traces_to_events_and_sentences(report):
 def test_markdown_json_html(seed_build):
     md = kg("changes", "--data", DATA, "--build-dir", seed_build, "--from", "2023", "--to", "2024")
     assert md.exit_code == 0, md.output
-    assert "## Joined (19)" in md.stdout and "## Left (1)" in md.stdout and "United Nations Office on Drugs" in md.stdout
+    assert "## Joined: active in 2024, not in 2023 (19)" in md.stdout and "## Left: active in 2023, not in 2024 (1)" in md.stdout and "United Nations Office on Drugs" in md.stdout
     assert re.search(r"\[\d+\] International Day for the Prevention", md.stdout)
     as_json = kg("changes", "--data", DATA, "--build-dir", seed_build, "--from", "2023", "--to", "2024", "--format", "json")
     assert len(json.loads(as_json.stdout)["joined"]) == 19
