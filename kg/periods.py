@@ -177,24 +177,12 @@ class Timeline:
     spans: dict[str, tuple[date, date]]
     undated: list[str]
     event_of: dict[str, str]
-
-    def events_behind(self, via) -> set[str]:
-        """The events (dated or not) behind a tie's ``via`` list."""
-        out = set()
-        for item in via:
-            event = self.event_of.get(item, item)
-            if event in self.spans or event in self.undated_set:
-                out.add(event)
-        return out
+    # the spans behind each node and edge of the last graph cut (``_spans``): computed once for all periods
+    cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def in_period(self, events, period: Period) -> list[str]:
+        """The dated ``events`` that fall in ``period``, sorted."""
         return sorted(e for e in events if e in self.spans and period.overlaps(*self.spans[e]))
-
-    @property
-    def undated_set(self) -> set[str]:
-        if not hasattr(self, "_undated_set"):
-            self._undated_set = set(self.undated)
-        return self._undated_set
 
     def extent(self) -> Period | None:
         """From the first day of the earliest event to the last day of the latest one."""
@@ -348,10 +336,9 @@ def cut(graph: nx.Graph, timeline: Timeline, period: Period, active: dict[str, s
 
 def _spans(graph, timeline, active):
     """The dated spans behind each node and each edge, computed once per (graph, timeline, active)."""
-    key = (id(graph), id(timeline), id(active))
-    cached = getattr(timeline, "_spans_cache", None)
-    if cached and cached[0] == key:
-        return cached[1]
+    key = (id(graph), id(active))
+    if timeline.cache.get("key") == key:
+        return timeline.cache["spans"]
     spans, event_of = timeline.spans, timeline.event_of
     node_spans = {}
     for node in graph:
@@ -371,7 +358,7 @@ def _spans(graph, timeline, active):
                 vias.append((via, *span))
         if vias:
             edge_spans[(a, b)] = vias
-    timeline._spans_cache = (key, (node_spans, edge_spans))
+    timeline.cache.update(key=key, spans=(node_spans, edge_spans), graph=graph, active=active)  # keeps ids alive
     return node_spans, edge_spans
 
 
