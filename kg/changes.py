@@ -27,7 +27,6 @@ import networkx as nx
 from . import network, periods
 from .metrics.measure import METRICS
 from .metrics.periods import measure_all
-from .vocab import sparql_prefixes
 
 FORMATS = ("md", "json", "html")
 JACCARD_THRESHOLD = 0.3
@@ -54,25 +53,32 @@ def _sentences(store, events: set[str]) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
     if not events:
         return out
-    query = (sparql_prefixes() + "SELECT ?event ?field ?quote ?source ?line WHERE { "
+    values = " ".join(f"<{e}>" for e in sorted(events))
+    query = (f"SELECT ?event ?field ?quote ?source ?line WHERE {{ VALUES ?event {{ {values} }} "
              "?evidence kg:about ?event ; kg:quote ?quote ; prov:wasQuotedFrom ?source . "
-             "OPTIONAL { ?evidence kg:field ?field } OPTIONAL { ?evidence kg:line ?line } "
-             "?event a schema:Event . }")  # fmt: skip
+             "OPTIONAL { ?evidence kg:field ?field } OPTIONAL { ?evidence kg:line ?line } }")  # fmt: skip
     order = {"name": 0, "start_date": 1, "end_date": 2}
-    for row in store.query(query):
-        event = str(row[0])
-        if event not in events:
-            continue
-        field = str(row[1]) if row[1] is not None else ""
-        item = {"field": field, "quote": str(row[2]), "source": str(row[3]),
-                "line": int(str(row[4])) if row[4] is not None else None}  # fmt: skip
-        out.setdefault(event, []).append(item)
+    for row in periods.select_rows(store, query):
+        item = {"field": row["field"] or "", "quote": row["quote"], "source": row["source"],
+                "line": int(row["line"]) if row["line"] is not None else None}  # fmt: skip
+        out.setdefault(row["event"], []).append(item)
     for event, items in out.items():
         items.sort(key=lambda i: (order.get(i["field"], 9), i["field"], i["quote"]))
         unique = {}
         for item in items:  # one sentence often states several fields (the start and end dates)
             unique.setdefault((item["quote"], item["source"], item["line"]), item)
         out[event] = list(unique.values())
+    return out
+
+
+def _event_labels(store, events: set[str]) -> dict[str, str]:
+    if not events:
+        return {}
+    values = " ".join(f"<{e}>" for e in sorted(events))
+    rows = periods.select_rows(store, f"SELECT ?e ?label WHERE {{ VALUES ?e {{ {values} }} ?e rdfs:label ?label }}")
+    out: dict[str, str] = {}
+    for row in rows:
+        out[row["e"]] = min(out.get(row["e"], row["label"]), row["label"])
     return out
 
 
@@ -258,14 +264,6 @@ def compare(store, before: str, after: str, projection: str = "organizations", t
         "brokers_gained": gained, "brokers_lost": lost_brokers, "communities": communities, "sectors_met": met,
         "events": events,
     }
-
-
-def _event_labels(store, events: set[str]) -> dict[str, str]:
-    out = {}
-    for row in store.query(sparql_prefixes() + "SELECT ?e ?label WHERE { ?e a schema:Event ; rdfs:label ?label }"):
-        if str(row[0]) in events:
-            out.setdefault(str(row[0]), str(row[1]))
-    return out
 
 
 # ---------------------------------------------------------------------------------------------- rendering

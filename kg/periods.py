@@ -193,11 +193,24 @@ class Timeline:
         return Period(first, last, f"{first.isoformat()}..{last.isoformat()}")
 
 
-def _rows(store, query: str):
-    result = store.query(sparql_prefixes() + query)
-    names = [str(v) for v in result.vars]
-    for row in result:
-        yield {n: (None if row[i] is None else str(row[i])) for i, n in enumerate(names)}
+def _answer(store, text: str) -> "_Answer":
+    """The rows of a SELECT as plain strings (None when unbound). From Oxigraph's own answer when the
+    store has one: converting every term to rdflib first costs more than the query on large graphs."""
+    raw = getattr(store, "raw_query", None)
+    if raw is not None:
+        answer = raw(text)
+        return _Answer([v.value for v in answer.variables],
+                       [tuple(None if v is None else v.value for v in row) for row in answer])  # fmt: skip
+    result = store.query(text)
+    return _Answer([str(v) for v in result.vars], [tuple(None if v is None else str(v) for v in row) for row in result])
+
+
+def select_rows(store, query: str):
+    """The rows of a SELECT (written without PREFIX lines: kg's prefixes are added) as
+    ``{variable: string or None}``."""
+    answer = _answer(store, sparql_prefixes() + query)
+    for row in answer:
+        yield dict(zip(answer.vars, row))
 
 
 def timeline(store, facts: bool = True) -> Timeline:
@@ -209,7 +222,7 @@ def timeline(store, facts: bool = True) -> Timeline:
     """
     spans: dict[str, tuple[date, date]] = {}
     undated = set()
-    for row in _rows(store, "SELECT ?event ?start ?end WHERE { ?event a schema:Event . "
+    for row in select_rows(store, "SELECT ?event ?start ?end WHERE { ?event a schema:Event . "
                             "FILTER NOT EXISTS { ?event a kg:Section } "
                             "OPTIONAL { ?event schema:startDate ?start } OPTIONAL { ?event schema:endDate ?end } }"):  # fmt: skip
         event = row["event"]
@@ -226,10 +239,10 @@ def timeline(store, facts: bool = True) -> Timeline:
         spans[event] = (min(first, old[0]), max(last, old[1])) if old else (first, last)
     undated -= set(spans)
     event_of = {}
-    for row in _rows(store, "SELECT ?fact ?event WHERE { ?fact a kg:Section ; schema:superEvent ?event }"):
+    for row in select_rows(store, "SELECT ?fact ?event WHERE { ?fact a kg:Section ; schema:superEvent ?event }"):
         event_of[row["fact"]] = row["event"]
     if facts:
-        for row in _rows(store, "SELECT ?fact ?event WHERE { ?fact kg:event ?event }"):
+        for row in select_rows(store, "SELECT ?fact ?event WHERE { ?fact kg:event ?event }"):
             event_of[row["fact"]] = row["event"]
     return Timeline(spans, sorted(undated), event_of)
 
@@ -244,7 +257,7 @@ class _Answer:
 
 class _Remembering:
     """A store that answers the same query twice from memory (the projection and ``activity`` run
-    the same patterns)."""
+    the same patterns), with plain strings as values (what ``kg.network`` reads of them)."""
 
     def __init__(self, store):
         self._store, self._answers = store, {}
@@ -253,8 +266,7 @@ class _Remembering:
         if args or kwargs:
             return self._store.query(text, *args, **kwargs)
         if text not in self._answers:
-            result = self._store.query(text)
-            self._answers[text] = _Answer(list(result.vars), [tuple(row) for row in result])
+            self._answers[text] = _answer(self._store, text)
         return self._answers[text]
 
     def __getattr__(self, name):

@@ -11,9 +11,11 @@ from datetime import date
 import networkx as nx
 import pytest
 
-from kg import periods
+from kg import periods, project
 from kg.metrics.periods import by_period, measure_periods
 from kg.periods import Period, PeriodError, Timeline, parse_period
+
+from .conftest import DATA
 
 E = "https://kg.example.org/id/event/"
 O = "https://kg.example.org/id/org/"
@@ -183,3 +185,9 @@ def test_the_tidy_table_of_a_toy_graph():
     assert by["2024", "c"]["first_seen"] == by["2024", "c"]["last_seen"] == "2024"
     assert by["2024", "a"]["first_seen"] == "2024" and by["2024", "a"]["last_seen"] == "2025"
     assert table.undated_ties == [("c", "d")]
+
+
+def test_the_same_table_from_the_in_memory_store(seed_store, seed_build):
+    """rdflib's store answers through the generic path (no Oxigraph answer to read directly): same rows."""
+    with project.open_store(DATA, seed_build, store="memory") as memory:
+        assert by_period(memory, "organizations").rows == by_period(seed_store, "organizations").rows
