@@ -200,6 +200,7 @@ def test_kg_metrics_per_year(seed_build, tmp_path):
     (["--period", "2024..2023"], "ends before it starts"),
     (["--window", "2y", "--step", "1y", "--format", "gexf"], "overlap"),
     (["--per", "year", "--format", "graphml"], "csv, json, gexf"),
+    (["--per", "year", "--top", "5"], "--top ranks all time"),
 ])  # fmt: skip
 def test_kg_metrics_per_refuses_bad_choices(seed_build, args, message):
     result = kg("metrics", "--data", DATA, "--build-dir", seed_build, "--projection", "organizations", *args)

@@ -69,6 +69,8 @@ def metrics(ctx, projection, fmt, output, top, by, k, engine, into_graph, per, w
     names = declared if projection == "all" else [projection]
     say = lambda message: click.echo(f"… {message}", err=True)  # noqa: E731
     if metrics_periods.asked(per, window, step, period):
+        if top:
+            raise click.ClickException("--top ranks all time; with --per/--window/--period write the table (csv, json).")
         if ctx.store != "oxigraph" and into_graph:
             raise click.ClickException("--into-graph writes into the on-disk store: run it with --store oxigraph.")
         with ctx.open_graph() as store:
