@@ -399,6 +399,52 @@ def targets_table(results: list[dict]) -> str:
             lines.append(f"| {result['events']:,} | {t['engine']} | {t['target']} | {value} | {'yes' if t['met'] else 'NO'} |")
     return "\n".join(lines)
 
+# ---------------------------------------------------------------------------------------------------
+# Time as a dimension (issue 15): metrics per year and `kg changes` for two years, each as the
+# command a person runs (a child process, wall-clock seconds), on the synthetic data bench_size wrote.
+# Self-contained: it needs only a records folder and a build folder.
+
+TIME_DIMENSION_TARGET_SECONDS = 60.0
+
+
+def bench_time_dimension(data: Path, build_dir: Path, out_dir: Path) -> list[dict]:
+    """Time `kg metrics --per year --projection organizations` and `kg changes` for the last two
+    years of the data; returns one row per command with seconds, the target and whether it was met."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    common = ["--data", str(data), "--build-dir", str(build_dir)]
+    subprocess.run([sys.executable, "-m", "kg", "build", *common], check=True, capture_output=True, cwd=ROOT)
+    years = subprocess.run([sys.executable, "-m", "kg", "query", *common, "--format", "csv",
+                            "SELECT (MAX(SUBSTR(STR(?d), 1, 4)) AS ?y) WHERE { ?e a schema:Event ; schema:startDate ?d }"],
+                           check=True, capture_output=True, text=True, cwd=ROOT).stdout.split()  # fmt: skip
+    last = int(years[-1])
+    commands = {
+        "kg metrics --per year --projection organizations": ["metrics", *common, "--per", "year", "--projection",
+                                                             "organizations", "-o", str(out_dir / "per-year.csv")],
+        f"kg changes --from {last - 1} --to {last}": ["changes", *common, "--from", str(last - 1), "--to", str(last),
+                                                     "--format", "json", "-o", str(out_dir / "changes.json")],
+    }  # fmt: skip
+    rows = []
+    for label, args in commands.items():
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, cwd=ROOT)
+        seconds = time.perf_counter() - started
+        if done.returncode != 0:
+            raise RuntimeError(f"{label} failed:\n{done.stderr[-2000:]}")
+        rows.append({"command": label, "seconds": round(seconds, 2), "target_seconds": TIME_DIMENSION_TARGET_SECONDS,
+                     "met": seconds < TIME_DIMENSION_TARGET_SECONDS})  # fmt: skip
+        say(f"  {label}: {seconds:.1f} s")
+    return rows
+
+
+def time_dimension_table(rows: list[dict]) -> str:
+    lines = [f"{'time as a dimension':<56}{'seconds':>9}{'target':>9}  met"]
+    lines += [f"{r['command']:<56}{r['seconds']:>9.1f}{r['target_seconds']:>9.0f}  {'yes' if r['met'] else 'NO'}"
+              for r in rows]  # fmt: skip
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------------- end of issue 15
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -410,7 +456,13 @@ def main() -> int:
     parser.add_argument("--out", default=str(ROOT / "build" / "bench"), help="folder for the data and bench.json")
     parser.add_argument("--worker", nargs=5, metavar=("ENGINE", "DATA", "BUILD", "OUT", "LIMIT"), help=argparse.SUPPRESS)
     parser.add_argument("--build", nargs=3, metavar=("ENGINE", "DATA", "BUILD"), help=argparse.SUPPRESS)
+    parser.add_argument("--time-dimension", nargs=2, metavar=("DATA", "BUILD"),
+                        help="only time metrics per year and kg changes on a records folder (issue 15)")
     args = parser.parse_args()
+    if args.time_dimension:
+        data, build_dir = (Path(p) for p in args.time_dimension)
+        print(time_dimension_table(bench_time_dimension(data, build_dir, Path(args.out) / "time-dimension")))
+        return 0
     if args.worker:
         engine, data, build_dir, out_dir, limit = args.worker
         worker(engine, Path(data), Path(build_dir), Path(out_dir), float(limit))
@@ -429,6 +481,9 @@ def main() -> int:
         engines = tuple(e for e in args.engines.split(",") if e in ENGINES)
         result = bench_size(events, limit, work, engines)
         result["targets"] = [t for e in engines if e != "rdflib" for t in check_targets(result, e)]
+        if events >= 10000:  # issue 15's targets are set at 10,000 events
+            result["time_dimension"] = bench_time_dimension(work / f"data-{events}", work / f"build-{events}",
+                                                            work / f"time-{events}")  # fmt: skip
         results.append(result)
         report = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
                   "targets": TARGETS, "results": results}  # fmt: skip
@@ -438,6 +493,10 @@ def main() -> int:
     print(table(results))
     print()
     print(targets_table(results))
+    for result in results:
+        if result.get("time_dimension"):
+            print()
+            print(time_dimension_table(result["time_dimension"]))
     print(f"\nwrote {work / 'bench.json'}")
     return 0
 

@@ -29,12 +29,13 @@ from .conftest import DATA, ROOT, offline_chromium
 
 NOTEBOOKS = ROOT / "notebooks"
 EXECUTED = ROOT / "build" / "notebooks"
-NAMES = ("partnerships-with-sparql.ipynb", "who-is-central-who-bridges.ipynb", "seeing-the-alliance.ipynb")
+NAMES = ("partnerships-with-sparql.ipynb", "who-is-central-who-bridges.ipynb", "seeing-the-alliance.ipynb",
+         "how-the-alliance-changed.ipynb")
 
 
 @pytest.fixture(scope="module")
 def notebook_build(tmp_path_factory) -> Path:
-    """One build folder for the three notebooks: the first one builds the graph, the others reuse it."""
+    """One build folder for the notebooks: the first one builds the graph, the others reuse it."""
     return tmp_path_factory.mktemp("notebook-build")
 
 
@@ -77,7 +78,7 @@ def images(notebook) -> int:
 # ---------------------------------------------------------------------------- the committed files
 
 
-def test_the_three_notebooks_are_committed_without_outputs():
+def test_the_notebooks_are_committed_without_outputs():
     found = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
     assert found == sorted(NAMES)
     for name in NAMES:
@@ -196,3 +197,20 @@ def test_the_inline_network_draws_in_a_browser(alliance, tmp_path):
         expected = frame.evaluate("JSON.parse(document.getElementById('kg-data').textContent).nodes.length")
     assert drawn == expected > 0
     assert fetched == [], f"the inline network fetched {fetched}"
+
+
+def test_how_the_alliance_changed(notebook_build):
+    notebook = execute("how-the-alliance-changed.ipynb", notebook_build, NOTEBOOKS)
+    assert images(notebook) >= 1, "expected the chart of a metric over time"
+    with project.open_store(DATA, notebook_build) as store:
+        table = kg.metrics.by_period(store, "organizations", per="year")
+    # the tidy table: the 7 undated events are reported, rows carry the period
+    tidy = text_of(tagged(notebook, "tidy-table"))
+    assert "7 event(s) have no date" in tidy and "first_seen" in tidy
+    # the last two years with activity in the seed are 2024 and 2025 ("Kenya ... June 2025")
+    changes = text_of(tagged(notebook, "changes"))
+    assert "# What changed in organizations: 2024 → 2025" in changes
+    joined_2025 = set(table.at("2025")) - set(table.at("2024"))
+    for node in joined_2025:
+        assert table.at("2025")[node]["label"] in changes
+    assert "## Events and sentences" in changes and "Jaccard" in changes

@@ -22,6 +22,8 @@ VERIFIED = {
     "alliance-members", "provenance", "event-programme",
     # verified in tests/test_named_queries_new.py
     "events-of-organization", "people-at-event", "co-speakers",
+    # verified in tests/test_periods_queries.py
+    "actor-appearances", "sector-ties-per-year", "people-active-years",
 }  # fmt: skip
 
 

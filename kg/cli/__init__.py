@@ -76,3 +76,4 @@ from . import merge  # noqa: E402,F401
 from . import query  # noqa: E402,F401
 from . import viz  # noqa: E402,F401
 from . import metrics  # noqa: E402,F401
+from . import changes  # noqa: E402,F401

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from .. import network
-from . import main
+from . import main, metrics_periods
+from .metrics_periods import period_options
 from .options import graph_options
 
 from ..metric_names import RANKABLE as RANK_BY  # noqa: E402 - the names, defined once
@@ -43,7 +44,8 @@ def _table(rows: list[dict], by: str, top: int) -> str:
 @click.option("--engine", type=click.Choice(["auto", "networkx", "igraph"]), default="auto", show_default=True,
               help="networkx keeps every algorithm in networkx (for its backends); same values.")
 @click.option("--into-graph", is_flag=True, help="Also store the figures as RDF in the graph (see `top-by-centrality`).")
-def metrics(ctx, projection, fmt, output, top, by, k, engine, into_graph):
+@period_options
+def metrics(ctx, projection, fmt, output, top, by, k, engine, into_graph, per, window, step, period):
     """Measure a network projection: weighted degree, betweenness, closeness, eigenvector, PageRank,
     Louvain community, Burt's constraint and effective size, cross-sector score; and the network's
     nodes, edges, density, components and modularity.
@@ -54,6 +56,9 @@ def metrics(ctx, projection, fmt, output, top, by, k, engine, into_graph):
       kg metrics --projection organizations --format gexf -o organizations.gexf
       kg metrics --projection all -o build/metrics
       kg metrics --projection organizations --into-graph
+      kg metrics --projection organizations --per year -o organizations-by-year.csv
+      kg metrics --projection organizations --per year --format gexf -o organizations-dynamic.gexf
+      kg metrics --projection organizations --window 2y --step 1y --format json
     """
     from .. import metrics as m  # heavy imports, only for this command
 
@@ -62,6 +67,17 @@ def metrics(ctx, projection, fmt, output, top, by, k, engine, into_graph):
         raise click.ClickException(f"unknown projection {projection!r}: use one of {', '.join(declared)} or all.")
     names = declared if projection == "all" else [projection]
     say = lambda message: click.echo(f"… {message}", err=True)  # noqa: E731
+    if metrics_periods.asked(per, window, step, period):
+        if top:
+            raise click.ClickException("--top ranks all time; with --per/--window/--period write the table (csv, json).")
+        if ctx.store != "oxigraph" and into_graph:
+            raise click.ClickException("--into-graph writes into the on-disk store: run it with --store oxigraph.")
+        with ctx.open_graph() as store:
+            wrote = metrics_periods.run(ctx, store, projection, fmt, output, k, engine, into_graph, per, window, step,
+                                        period, say)  # fmt: skip
+        if wrote:
+            m.load_into_graph(ctx.data_dir, ctx.build_dir, ctx.base, ctx.level, progress=say)
+        return
     with ctx.open_graph() as store:
         if into_graph:
             if ctx.store != "oxigraph":
