@@ -8,11 +8,10 @@ from pathlib import Path
 import click
 
 from .. import network
+from ..metric_names import RANKABLE as RANK_BY  # noqa: E402 - the names, defined once
 from . import main, metrics_periods
 from .metrics_periods import period_options
 from .options import graph_options
-
-from ..metric_names import RANKABLE as RANK_BY  # noqa: E402 - the names, defined once
 
 
 def _table(rows: list[dict], by: str, top: int) -> str:
