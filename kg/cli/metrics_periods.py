@@ -45,8 +45,7 @@ def run(ctx, store, projection, fmt, output, k, engine, into_graph, per, window,
         if into_graph:
             from ..metrics.period_rdf import into_graph_by_period
 
-            written = into_graph_by_period(store, [projection], ctx.data_dir, ctx.build_dir, ctx.base, k=k,
-                                           engine=engine, **choice)  # fmt: skip
+            written = into_graph_by_period(store, [projection], k=k, engine=engine, **choice)
     except (periods.PeriodError, period_formats.OverlappingPeriods) as exc:
         raise click.ClickException(str(exc)) from None
     for note in table.notes():

@@ -19,12 +19,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .. import config, project
-from ..export import write_atomic
 from ..vocab import KG, PROV, RDF, RDFS, XSD
 from .measure import METRICS
 from .periods import PeriodTable, by_period
-from .rdf import PROPERTY, _live, _n, _number, _without_time
+from .rdf import PROPERTY, _n, _number, write_back
 
 
 def period_quads(table: PeriodTable, base: str, level: str = "public",
@@ -61,24 +59,15 @@ def period_quads(table: PeriodTable, base: str, level: str = "public",
     return sorted(quads, key=lambda q: (q.subject.value, q.predicate.value, str(q.object)))
 
 
-def into_graph_by_period(store, projections, data_dir=None, build_dir=None, base=None, k=None, engine="auto",
-                         **choice) -> list[tuple[Path, bool]]:  # fmt: skip
+def into_graph_by_period(store, projections, k=None, engine="auto", **choice) -> list[tuple[Path, bool]]:
     """Write the metrics per period of ``projections`` (``choice``: ``per``, ``window``, ``step``,
-    ``period`` as in ``by_period``) under graph-extras; ``(path, changed)`` per projection. The
-    caller closes the store and runs ``kg.project.build`` to load them."""
-    data_dir, build_dir, base = config.data_dir(data_dir), config.build_dir(build_dir), config.base_iri(base)
-    if getattr(store, "kind", "") != "oxigraph" or not hasattr(store, "inner"):
-        raise ValueError("--into-graph writes into the on-disk store: use --store oxigraph (the default)")
-    live = _live(build_dir)
-    header = (project.EXTRAS_HEADER + project.level_records_digest(live, store.level) + "\n").encode()
-    when = project.level_built_at(live, store.level)
-    out = []
-    for name in projections:
-        table = by_period(store, name, k=k, engine=engine, **choice)
-        data = header + ox.serialize(period_quads(table, base, store.level, when), format=ox.RdfFormat.N_QUADS)
-        path = project.extras_dir(build_dir) / f"metrics-{name}-periods.nq"
-        same = path.is_file() and _without_time(path.read_bytes()) == _without_time(data)
-        if not same:
-            write_atomic(path, data)
-        out.append((path, not same))
-    return out
+    ``period`` as in ``by_period``) beside the store's build generation, as ``kg.metrics.into_graph``
+    does for all time; ``(path, changed)`` per projection. The caller closes the store and runs
+    ``kg.metrics.load_into_graph`` to load them."""
+
+    def files(when):
+        for name in projections:
+            table = by_period(store, name, k=k, engine=engine, **choice)
+            yield f"metrics-{name}-periods.nq", period_quads(table, store.base, store.level, when)
+
+    return write_back(store, files)

@@ -132,6 +132,20 @@ def into_graph(store, projections, data_dir=None, build_dir=None, base=None, k=N
     ``build_dir`` and ``base`` are accepted for old callers and not needed. The caller closes the
     store and then runs ``kg.project.build``, which loads the new figures atomically.
     """
+    def files(when):
+        for name in projections:
+            graph, metrics, figures = measure_projection(store, name, k=k, engine=engine)
+            yield f"metrics-{name}.nq", metrics_quads(graph, metrics, figures, name, store.base, store.level, when)
+
+    return write_back(store, files)
+
+
+def write_back(store, files) -> list[tuple[Path, bool]]:
+    """Write figures computed from ``store`` beside the build generation it was opened from
+    (``store.generation``): ``files(when)`` yields ``(file name, quads)``, ``when`` being the level's
+    build time. Each file goes under the generation's graph-extras with its level's records digest
+    as header, so ``kg.project.build`` loads it with the records, atomically, and drops it once the
+    records change; a file whose figures did not change is left alone. Returns ``(path, changed)``."""
     generation = getattr(store, "generation", None)
     if generation is None:
         raise ValueError("metrics are written back into the on-disk store only: open it with store \"oxigraph\" "
@@ -140,11 +154,9 @@ def into_graph(store, projections, data_dir=None, build_dir=None, base=None, k=N
     when = project.level_built_at(generation, store.level)
     folder = project.extras_dir(project.build_dir_of(generation))
     out = []
-    for name in projections:
-        graph, metrics, figures = measure_projection(store, name, k=k, engine=engine)
-        quads = metrics_quads(graph, metrics, figures, name, store.base, store.level, when)
+    for file_name, quads in files(when):
         data = header + ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-        path = folder / f"metrics-{name}.nq"
+        path = folder / file_name
         same = path.is_file() and _without_time(path.read_bytes()) == _without_time(data)
         if not same:
             write_atomic(path, data)
