@@ -34,11 +34,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import to_rdf
-from . import config
+from . import config, derived
 from .records import Records, load_records
 from .store import OxigraphStore, RdflibStore, Store
 
-CODE_FILES = ("to_rdf.py", "records.py", "vocab.py", "yamlfile.py", "project.py", "store.py")  # what shapes a store
+CODE_FILES = ("to_rdf.py", "records.py", "vocab.py", "yamlfile.py", "project.py", "store.py", "derived.py")  # what shapes a store
 KEEP_GENERATIONS = 2  # the live one and the one before it, for readers still holding it open
 
 
@@ -125,6 +125,7 @@ def summarize(records: Records, triples: int) -> Summary:
 
 def all_quads(records: Records, base: str) -> list[ox.Quad]:
     quads = to_rdf.record_quads(records, base)
+    quads.extend(derived.derived_quads(quads, base))
     quads.extend(to_rdf.ontology_quads(config.ontology_dir(), base))
     return quads
 
@@ -223,9 +224,12 @@ def build(data_dir=None, build_dir=None, base=None, force: bool = False, progres
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         spilled = _Spill(tmp, base)
+        deriving = derived.Collector(base)  # kg.derived: the joins the named queries need, per level
         for chunk in to_rdf.record_quad_chunks(records, base):
             spilled.add(chunk)
+            deriving.add(chunk)
         spilled.add(list(to_rdf.ontology_quads(config.ontology_dir(), base)), digest=False)  # digested as files
+        spilled.add(deriving.quads(), records=False)
         summary = summarize(records, spilled.total)  # records and ontology, not the graph-extras
         del records  # the stores below are loaded from files: free the records first
         records_digests = spilled.records_digests()

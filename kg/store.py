@@ -24,7 +24,7 @@ import rdflib
 from rdflib.query import Result
 from rdflib.term import BNode, Literal, URIRef, Variable
 
-from .bindings import as_term, with_values
+from .bindings import as_term, paged, with_values
 from .to_rdf import LEVEL_RANK, graph_level
 
 
@@ -187,6 +187,7 @@ class RdflibStore(Store):
         return list(self._graphs)
 
     def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> Result:
+        sparql, bindings = paged(sparql, bindings)
         init = {Variable(k): as_term(v) for k, v in (bindings or {}).items()}
         return self.dataset.query(sparql, initBindings=init)
 

@@ -103,7 +103,8 @@ def entity_cases(store) -> dict[str, dict[str, str]]:
     skos = "http://www.w3.org/2004/02/skos/core#"  # the theme and sector schemes' own links do not count
     for quad in store.inner.quads_for_pattern(None, None, None, None):
         o = quad.object
-        if o.__class__.__name__ == "NamedNode" and not quad.predicate.value.startswith(skos):
+        if (o.__class__.__name__ == "NamedNode" and not quad.predicate.value.startswith(skos)
+                and not quad.graph_name.value.endswith("/derived")):  # kg.derived's facts do not count: stated ones only
             value = o.value
             cut = value.rfind("/") + 1
             ns = value[:cut]
