@@ -24,7 +24,7 @@ import rdflib
 from rdflib.query import Result
 from rdflib.term import BNode, Literal, URIRef, Variable
 
-from .bindings import as_term, paged, with_values
+from .bindings import with_values
 from .to_rdf import LEVEL_RANK, graph_level
 
 
@@ -187,9 +187,9 @@ class RdflibStore(Store):
         return list(self._graphs)
 
     def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> Result:
-        sparql, bindings = paged(sparql, bindings)
-        init = {Variable(k): as_term(v) for k, v in (bindings or {}).items()}
-        return self.dataset.query(sparql, initBindings=init)
+        # the same VALUES block as the other engines (kg.bindings): rdflib's initBindings do not reach a
+        # subquery, where named queries bind their parameters
+        return self.dataset.query(with_values(sparql, bindings))
 
     def quads(self) -> Iterator[ox.Quad]:
         for s, p, o, g in self.dataset.quads((None, None, None, None)):
