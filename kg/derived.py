@@ -104,19 +104,19 @@ class Collector:
 
     def quads(self) -> list[ox.Quad]:
         """The derived graphs, one per level that derives something its levels below do not."""
+        by_rank: dict[int, list] = {}
+        for fact, rank in derive_ranked(self.pairs, self.typed, self.base).items():
+            by_rank.setdefault(rank, []).append(fact)
         out: list[ox.Quad] = []
-        seen: set[tuple] = set()
         for rank, level in enumerate(to_rdf.LEVEL_RANK):
-            facts = [f for f in derive(self._at(rank), self.base) if f not in seen]
-            if not facts:
-                continue
-            seen.update(facts)
-            graph = ox.NamedNode(graph_iri(self.base, level))
-            out.extend(ox.Quad(*_terms(f), graph) for f in sorted(facts))
-            out.extend(_describe(graph, level))
+            if rank in by_rank:
+                graph = ox.NamedNode(graph_iri(self.base, level))
+                out.extend(ox.Quad(*_terms(f), graph) for f in sorted(by_rank[rank]))
+                out.extend(_describe(graph, level))
         return out
 
-    def _at(self, rank: int) -> dict:
+    def at(self, rank: int) -> dict:
+        """The relations as a level of this rank reads them (for ``derive``)."""
         view = {name: {k for k, r in table.items() if r <= rank} for name, table in self.pairs.items()}
         view.update({name: {k for k, r in table.items() if r <= rank} for name, table in self.typed.items()})
         return view
@@ -145,70 +145,106 @@ def _describe(graph: ox.NamedNode, level: str) -> list[ox.Quad]:
 
 def derive(view: dict, base: str) -> set[tuple[str, str, str]]:
     """Every derived triple that follows from ``view`` (relation name -> set of pairs or subjects)."""
-    facts: set[tuple[str, str, str]] = set()
-    organizations, persons, participations = view["organization"], view["person"], view["participation"]
-    member_of: dict[str, set[str]] = {}
-    for member, org in view["member_of"]:
-        member_of.setdefault(member, set()).add(org)
-    sectors: dict[str, set[str]] = {}
-    for org, sector in view["sector"]:
-        sectors.setdefault(org, set()).add(sector)
+    pairs = {name: dict.fromkeys(view[name], 0) for name in _WANTED.values()}
+    typed = {name: dict.fromkeys(view[name], 0) for name in _TYPES.values()}
+    return set(derive_ranked(pairs, typed, base))
+
+
+def derive_ranked(pairs: dict, typed: dict, base: str) -> dict[tuple[str, str, str], int]:
+    """Every derived triple with the lowest rank (level) that derives it: the lowest, over the ways to
+    derive it, of the highest rank among the facts that way uses (one pass for every level)."""
+    facts: dict[tuple[str, str, str], int] = {}
+
+    def add(fact, rank):
+        if rank < facts.get(fact, 99):
+            facts[fact] = rank
+
+    organizations, persons, participations = typed["organization"], typed["person"], typed["participation"]
+    member_of: dict[str, dict[str, int]] = {}
+    for (member, org), rank in pairs["member_of"].items():
+        member_of.setdefault(member, {})[org] = rank
+    sectors: dict[str, dict[str, int]] = {}
+    for (org, sector), rank in pairs["sector"].items():
+        sectors.setdefault(org, {})[sector] = rank
 
     counts_for = KGD + "countsFor"
-    for participation, agent in view["agent"]:
-        if participation not in participations:
+    for (participation, agent), rank in pairs["agent"].items():
+        typed_at = participations.get(participation)
+        if typed_at is None:
             continue
+        rank = max(rank, typed_at)
         if agent in organizations:
-            facts.add((participation, counts_for, agent))
-        for org in member_of.get(agent, ()):
-            facts.add((participation, counts_for, org))
+            add((participation, counts_for, agent), max(rank, organizations[agent]))
+        for org, member_rank in member_of.get(agent, {}).items():
+            add((participation, counts_for, org), max(rank, member_rank))
 
-    ends: dict[tuple[str, str, str], set[str]] = {}  # (organization, via, link) -> the people it runs through
-    event_sector: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
-    for agent, event in view["participated"]:
-        ends.setdefault((agent, event, "co-participant"), set())
-        for org in member_of.get(agent, ()):
-            ends.setdefault((org, event, "co-participant"), set()).add(agent)
-        for sector in sectors.get(agent, ()):
-            event_sector.setdefault((event, sector), (set(), set()))[0].add(agent)
+    ends: dict[tuple[str, str, str], int] = {}  # (organization, via, link) -> rank
+    through: dict[tuple[str, str, str, str], int] = {}  # (organization, via, link, person) -> rank
+    meetings: dict[tuple[str, str], int] = {}  # (event, sector) -> rank
+    meeting_orgs: dict[tuple[str, str, str], int] = {}
+    meeting_people: dict[tuple[str, str, str], int] = {}
+
+    def keep(table, key, rank):
+        if rank < table.get(key, 99):
+            table[key] = rank
+
+    for (agent, event), rank in pairs["participated"].items():
+        keep(ends, (agent, event, "co-participant"), rank)
+        for org, member_rank in member_of.get(agent, {}).items():
+            both = max(rank, member_rank)
+            keep(ends, (org, event, "co-participant"), both)
+            keep(through, (org, event, "co-participant", agent), both)
+        for sector, sector_rank in sectors.get(agent, {}).items():
+            both = max(rank, sector_rank)
+            keep(meetings, (event, sector), both)
+            keep(meeting_orgs, (event, sector, agent), both)
         if agent in persons:
-            for org in member_of.get(agent, ()):
-                for sector in sectors.get(org, ()):
-                    orgs, people = event_sector.setdefault((event, sector), (set(), set()))
-                    orgs.add(org)
-                    people.add(agent)
-    for event, org in view["organizer"]:
-        ends.setdefault((org, event, "co-organizer"), set())
+            person_rank = max(rank, persons[agent])
+            for org, member_rank in member_of.get(agent, {}).items():
+                for sector, sector_rank in sectors.get(org, {}).items():
+                    all_of = max(person_rank, member_rank, sector_rank)
+                    keep(meetings, (event, sector), all_of)
+                    keep(meeting_orgs, (event, sector, org), all_of)
+                    keep(meeting_people, (event, sector, agent), all_of)
+    for (event, org), rank in pairs["organizer"].items():
+        keep(ends, (org, event, "co-organizer"), rank)
     for member, orgs in member_of.items():
-        for org in orgs:
-            ends.setdefault((org, member, "shared-person"), set())
-    for (org, via, link), people in ends.items():
-        node = f"{base}derived/tie-end/{hashlib.sha256(f'{org} {via} {link}'.encode()).hexdigest()[:24]}"
-        facts.add((node, KGD + "from", org))
-        facts.add((node, KGD + "via", via))
-        facts.add((node, KGD + "link", link))
-        facts.update((node, KGD + "through", person) for person in people)
+        for org, rank in orgs.items():
+            keep(ends, (org, member, "shared-person"), rank)
+
+    def node(kind: str, *parts: str) -> str:
+        return f"{base}derived/{kind}/{hashlib.sha256(' '.join(parts).encode()).hexdigest()[:24]}"
+
+    for (org, via, link), rank in ends.items():
+        end = node("tie-end", org, via, link)
+        add((end, KGD + "from", org), rank)
+        add((end, KGD + "via", via), rank)
+        add((end, KGD + "link", link), rank)
+    for (org, via, link, person), rank in through.items():
+        add((node("tie-end", org, via, link), KGD + "through", person), rank)
 
     own_sector = KGD + "sector"
-    for agent, sector in view["sector"]:
-        facts.add((agent, own_sector, sector))
+    for (agent, sector), rank in pairs["sector"].items():
+        add((agent, own_sector, sector), rank)
     for member, orgs in member_of.items():
-        for org in orgs:
-            for sector in sectors.get(org, ()):
-                facts.add((member, own_sector, sector))
+        for org, member_rank in orgs.items():
+            for sector, sector_rank in sectors.get(org, {}).items():
+                add((member, own_sector, sector), max(member_rank, sector_rank))
 
     organizer_sector = KGD + "organizerSector"
-    for event, org in view["organizer"]:
-        for sector in sectors.get(org, ()):
-            facts.add((event, organizer_sector, sector))
+    for (event, org), rank in pairs["organizer"].items():
+        for sector, sector_rank in sectors.get(org, {}).items():
+            add((event, organizer_sector, sector), max(rank, sector_rank))
 
-    for (event, sector), (orgs, people) in event_sector.items():
-        node = f"{base}derived/event-sector/{hashlib.sha256(f'{event} {sector}'.encode()).hexdigest()[:24]}"
-        facts.add((node, _RDF_TYPE, KGD + "EventSector"))
-        facts.add((node, KGD + "ofEvent", event))
-        facts.add((node, KGD + "ofSector", sector))
-        facts.update((node, KGD + "organization", org) for org in orgs)
-        facts.update((node, KGD + "person", person) for person in people)
+    for (event, sector), rank in meetings.items():
+        meeting = node("event-sector", event, sector)
+        add((meeting, _RDF_TYPE, KGD + "EventSector"), rank)
+        add((meeting, KGD + "ofEvent", event), rank)
+        add((meeting, KGD + "ofSector", sector), rank)
+    for (event, sector, org), rank in meeting_orgs.items():
+        add((node("event-sector", event, sector), KGD + "organization", org), rank)
+    for (event, sector, person), rank in meeting_people.items():
+        add((node("event-sector", event, sector), KGD + "person", person), rank)
     return facts
 
 

@@ -293,7 +293,7 @@ class Worker:
         self.proc.stdin.write(json.dumps(task) + "\n")
         self.proc.stdin.flush()
         try:
-            return self._read(self.limit * task.get("repeat", 1) + 5)
+            return self._read(task.get("timeout") or self.limit * task.get("repeat", 1) + 5)
         except queue.Empty:
             self.stop()
             return {"seconds": [self.limit], "timed_out": True, "size": None, "maxrss_mib": None}
@@ -393,7 +393,7 @@ class Worker:
         self.proc.stdin.write(json.dumps(task) + "\n")
         self.proc.stdin.flush()
         try:
-            return self._read(self.limit * task.get("repeat", 1) + 5)
+            return self._read(task.get("timeout") or self.limit * task.get("repeat", 1) + 5)
         except queue.Empty:
             self.stop()
             if self.on_timeout:
@@ -448,15 +448,24 @@ def time_process(data: Path, build_dir: Path, name: str, params: dict, runs: int
     return {"seconds": times[1:], "size": size, "maxrss_mib": None}
 
 
-def bench_size(events: int, limit: float, work: Path, engines: tuple[str, ...], run_limit: float) -> dict:
+STEPS = ("build", "queries", "process", "metrics", "viz", "edit", "run")
+
+
+def bench_size(events: int, limit: float, work: Path, engines: tuple[str, ...], run_limit: float,
+               steps: tuple[str, ...] = STEPS) -> dict:  # fmt: skip
     from kg import network, sparql, synth
 
     data, build_dir, out_dir = work / f"data-{events}", work / f"build-{events}", work / f"out-{events}"
-    for path in (data, build_dir, out_dir):
+    reuse = "build" not in steps and data.is_dir()  # measuring some steps only: keep the data and store
+    for path in (out_dir,) if reuse else (data, build_dir, out_dir):
         shutil.rmtree(path, ignore_errors=True)
     out_dir.mkdir(parents=True)
-    say(f"{events:,} events: writing synthetic records")
-    counts = synth.synthesize(events, data, seed=1)
+    if reuse:
+        say(f"{events:,} events: reusing {data}")
+        counts = {}
+    else:
+        say(f"{events:,} events: writing synthetic records")
+        counts = synth.synthesize(events, data, seed=1)
     rows = []
 
     def record(step: str, kind: str, answers: dict[str, dict], **extra) -> dict:
@@ -480,22 +489,13 @@ def bench_size(events: int, limit: float, work: Path, engines: tuple[str, ...], 
                                        for e in answers) + f"  rows {sizes}")  # fmt: skip
         return row
 
-    say("  build")
-    builds = {}
-    for engine in [e for e in engines if e != "virtuoso"]:
-        builds[engine] = child(["--build", engine, str(data), str(build_dir)], limit if engine == "rdflib" else 3600)
-    record("build from nothing", "build", builds)
-    record("rebuild (no change)", "rebuild", {"kg": child(["--build", "rebuild", str(data), str(build_dir)], 600)})
-    # The store alone: the same N-Quads file into each engine (the build above shares reading the records).
-    nquads = work / f"{events}.nq"
-    child(["--build", "dump", str(data), str(nquads)], 3600)
-    loads = {e: child(["--build", f"load-{e}", str(nquads), str(build_dir / "load-store")], limit if e == "rdflib" else 3600)
-             for e in engines if e != "virtuoso"}  # fmt: skip
-    shutil.rmtree(build_dir / "load-store", ignore_errors=True)
-    nquads.unlink()
-    record("load (N-Quads → store)", "load", loads)
-    triples = builds["kg"]["size"]
-
+    triples = None
+    if "build" in steps:
+        triples = _build_steps(record, events, data, build_dir, work, engines, limit)
+    elif not reuse:
+        child(["--build", "kg", str(data), str(build_dir)], 3600)
+    if "queries" not in steps:
+        engines = ("kg",)
     server = None
     if "virtuoso" in engines:
         if shutil.which("virtuoso-t"):
@@ -510,41 +510,70 @@ def bench_size(events: int, limit: float, work: Path, engines: tuple[str, ...], 
 
     workers = {e: Worker(e, data, build_dir, out_dir, limit, server.restart if e == "virtuoso" and server else None)
                for e in engines}  # fmt: skip
+    cases = {}
     try:
-        cases = workers["kg"].run({"kind": "cases"})["cases"]
+        cases = workers["kg"].run({"kind": "cases", "timeout": 3600})["cases"]  # not timed: a look at the data
         say(f"  entities: {json.dumps(cases)}")
-        for named in sparql.named_queries():
-            for case, params in query_cases(named, cases):
-                task = {"kind": "query", "name": named.name, "params": params}
-                answers = {}
-                for engine, w in workers.items():
-                    first = w.run(task)
-                    repeat = {"kg": 5, "virtuoso": 3}.get(engine, 1)
-                    if repeat > 1 and not first.get("timed_out") and not first.get("error") and first["seconds"][0] < 2:
-                        first = w.run({**task, "repeat": repeat})  # a fast query: the median of several runs
-                    answers[engine] = first
-                record(f"query {named.name} [{case}]", "query", answers, query=named.name, case=case, params=params)
-        name, param = PROCESS_QUERY
-        typical = cases[param]["typical"].rsplit("/", 1)[1]
-        record(f"`kg query` process: {name} {param}={typical}", "process",
-               {"kg": time_process(data, build_dir, name, {param: typical})})
-        for name in network.projections():
-            task = {"kind": "metrics", "name": name}
-            record(f"metrics {name}", "metrics", {e: w.run(task) for e, w in workers.items() if e != "virtuoso"})
-        record("visualization", "viz", {"kg": workers["kg"].run({"kind": "viz"})})
+        if "queries" in steps:
+            _query_steps(record, sparql, workers, cases)
+        if "process" in steps:
+            name, param = PROCESS_QUERY
+            typical = cases[param]["typical"].rsplit("/", 1)[1]
+            record(f"`kg query` process: {name} {param}={typical}", "process",
+                   {"kg": time_process(data, build_dir, name, {param: typical})})
+        if "metrics" in steps:
+            for name in network.projections():
+                task = {"kind": "metrics", "name": name}
+                record(f"metrics {name}", "metrics", {e: w.run(task) for e, w in workers.items() if e != "virtuoso"})
+        if "viz" in steps:
+            record("visualization", "viz", {"kg": workers["kg"].run({"kind": "viz"})})
     finally:
         for w in workers.values():
             w.stop()
         if server:
             server.stop()
-    record("rebuild after editing one report", "edit-rebuild",
-           {"kg": child(["--build", "edit-rebuild", str(data), str(build_dir)], 600)})
-    say("  kg run from nothing")
-    record("`kg run` (build + metrics + page)", "run", {"kg": child(["--build", "run", str(data), str(work / f"run-{events}")],
-                                                                     run_limit)})  # fmt: skip
-    shutil.rmtree(work / f"run-{events}", ignore_errors=True)
+    if "edit" in steps:
+        record("rebuild after editing one report", "edit-rebuild",
+               {"kg": child(["--build", "edit-rebuild", str(data), str(build_dir)], 600)})
+    if "run" in steps:
+        say("  kg run from nothing")
+        record("`kg run` (build + metrics + page)", "run",
+               {"kg": child(["--build", "run", str(data), str(work / f"run-{events}")], run_limit)})
+        shutil.rmtree(work / f"run-{events}", ignore_errors=True)
     return {"events": events, "triples": triples, "counts": counts, "limit_seconds": limit, "rows": rows,
-            "engines": list(engines), "cases": cases, "metrics_function": _metrics_fn()[1]}  # fmt: skip
+            "engines": list(engines), "cases": cases, "steps": list(steps), "metrics_function": _metrics_fn()[1]}
+
+
+def _build_steps(record, events, data, build_dir, work, engines, limit) -> int:
+    say("  build")
+    builds = {}
+    for engine in [e for e in engines if e != "virtuoso"]:
+        builds[engine] = child(["--build", engine, str(data), str(build_dir)], limit if engine == "rdflib" else 3600)
+    record("build from nothing", "build", builds)
+    record("rebuild (no change)", "rebuild", {"kg": child(["--build", "rebuild", str(data), str(build_dir)], 600)})
+    # The store alone: the same N-Quads file into each engine (the build above shares reading the records).
+    nquads = work / f"{events}.nq"
+    child(["--build", "dump", str(data), str(nquads)], 3600)
+    loads = {e: child(["--build", f"load-{e}", str(nquads), str(build_dir / "load-store")], limit if e == "rdflib" else 3600)
+             for e in engines if e != "virtuoso"}  # fmt: skip
+    shutil.rmtree(build_dir / "load-store", ignore_errors=True)
+    nquads.unlink()
+    record("load (N-Quads → store)", "load", loads)
+    return builds["kg"]["size"]
+
+
+def _query_steps(record, sparql, workers, cases) -> None:
+    for named in sparql.named_queries():
+        for case, params in query_cases(named, cases):
+            task = {"kind": "query", "name": named.name, "params": params}
+            answers = {}
+            for engine, w in workers.items():
+                first = w.run(task)
+                repeat = {"kg": 5, "virtuoso": 3}.get(engine, 1)
+                if repeat > 1 and not first.get("timed_out") and not first.get("error") and first["seconds"][0] < 2:
+                    first = w.run({**task, "repeat": repeat})  # a fast query: the median of several runs
+                answers[engine] = first
+            record(f"query {named.name} [{case}]", "query", answers, query=named.name, case=case, params=params)
 
 
 def check_targets(result: dict) -> list[dict]:
@@ -651,6 +680,9 @@ def main() -> int:
                         help="seconds before a query or baseline step is stopped (default 30 quick, 120 otherwise)")
     parser.add_argument("--run-limit", type=float, default=3600.0, help="seconds before `kg run` is stopped")
     parser.add_argument("--engines", default=",".join(ENGINES), help="engines to measure (default: kg,rdflib,virtuoso)")
+    parser.add_argument("--steps", default=",".join(STEPS),
+                        help=f"steps to measure (default: all of {','.join(STEPS)}); without build, an existing "
+                             "data and build folder under --out is reused")
     parser.add_argument("--out", default=str(ROOT / "build" / "bench"), help="folder for the data and bench.json")
     parser.add_argument("--worker", nargs=5, metavar=("ENGINE", "DATA", "BUILD", "OUT", "LIMIT"), help=argparse.SUPPRESS)
     parser.add_argument("--build", nargs=3, metavar=("ENGINE", "DATA", "BUILD"), help=argparse.SUPPRESS)
@@ -673,7 +705,8 @@ def main() -> int:
     work.mkdir(parents=True, exist_ok=True)
     results = []
     for events in sizes:
-        result = bench_size(events, limit, work, engines, args.run_limit)
+        steps = tuple(x for x in args.steps.split(",") if x in STEPS)
+        result = bench_size(events, limit, work, engines, args.run_limit, steps)
         result["targets"] = check_targets(result)
         results.append(result)
         report = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},

@@ -91,7 +91,7 @@ def _direct(store) -> set[tuple[str, str, str]]:
     """kg.derived's rules applied to the stated facts the store reads (its derived graphs left out)."""
     collector = derived.Collector(store.base)
     collector.add(q for q in store.quads() if not q.graph_name.value.endswith("/derived"))
-    return derived.derive(collector._at(len(LEVELS) - 1), store.base)
+    return derived.derive(collector.at(len(LEVELS) - 1), store.base)
 
 
 @pytest.mark.parametrize("kind", ["oxigraph", "memory"])
