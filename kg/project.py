@@ -229,8 +229,8 @@ def build(data_dir=None, build_dir=None, base=None, force: bool = False, progres
             spilled.add(chunk)
             deriving.add(chunk)
         spilled.add(list(to_rdf.ontology_quads(config.ontology_dir(), base)), digest=False)  # digested as files
-        spilled.add(deriving.quads(), records=False)
         summary = summarize(records, spilled.total)  # records and ontology, not the graph-extras
+        spilled.add(deriving.quads(), records=False)  # nor the derived graphs
         del records  # the stores below are loaded from files: free the records first
         records_digests = spilled.records_digests()
         for path, _ in extras:
