@@ -55,8 +55,8 @@ _TYPES = {_ORG + "Organization": "organization", "http://xmlns.com/foaf/0.1/Pers
           _KG + "Participation": "participation"}  # fmt: skip
 RULES = {
     "countsFor": "?participation kg:agent ?org, with ?org a org:Organization; or ?participation kg:agent/org:memberOf ?org",
-    "link": "co-organizer: ?via schema:organizer ?from; co-participant: ?from kg:participatedIn ?via, or ?through "
-            "org:memberOf ?from ; kg:participatedIn ?via; shared-person: ?via org:memberOf ?from",
+    "link": "co-organizer when ?via schema:organizer ?from; co-participant when ?from kg:participatedIn ?via, or "
+            "?through org:memberOf ?from ; kg:participatedIn ?via; shared-person when ?via org:memberOf ?from",
     "sector": "?agent kg:sector ?sector; or ?agent org:memberOf/kg:sector ?sector",
     "organizerSector": "?event schema:organizer/kg:sector ?sector",
     "EventSector": "per event and sector: ?org kg:sector ?sector and ?org kg:participatedIn ?event, or "
