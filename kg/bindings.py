@@ -14,6 +14,27 @@ from collections.abc import Mapping
 from rdflib.term import Identifier, Literal
 
 VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+PAGE = re.compile(r"\bLIMIT\s+(\d+)\s+OFFSET\s+(\d+)\b", re.IGNORECASE)
+PAGE_PARAMS = ("limit", "offset")
+
+
+def paged(query: str, bindings: Mapping[str, object] | None) -> tuple[str, Mapping[str, object] | None]:
+    """A query with one ``LIMIT n OFFSET m`` clause and ``limit``/``offset`` among the bindings: the clause
+    with those numbers instead (a page of an unbounded answer), and the bindings without them. The
+    numbers must be whole and not negative; nothing else is ever written into the text."""
+    if not bindings or not any(name in bindings for name in PAGE_PARAMS):
+        return query, bindings
+    found = PAGE.findall(query)
+    if len(found) != 1:
+        return query, bindings
+    rest = dict(bindings)
+    numbers = []
+    for name, written in zip(PAGE_PARAMS, found[0]):
+        value = str(rest.pop(name, written)).strip()
+        if not value.isdigit():
+            raise ValueError(f"{name} must be a whole number, 0 or more (not {value!r})")
+        numbers.append(int(value))
+    return PAGE.sub(f"LIMIT {numbers[0]} OFFSET {numbers[1]}", query), rest
 
 
 def as_term(value) -> Identifier:
@@ -61,7 +82,8 @@ def _strip_prologue(query: str) -> str:
 
 
 def with_values(query: str, bindings: Mapping[str, object] | None) -> str:
-    """The query with ``VALUES (?a ?b) { (term term) }`` opening its WHERE group."""
+    """The query with ``VALUES (?a ?b) { (term term) }`` opening its WHERE group (and its page, see ``paged``)."""
+    query, bindings = paged(query, bindings)
     if not bindings:
         return query
     names = list(bindings)

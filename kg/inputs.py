@@ -20,14 +20,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import config, to_rdf
+from . import config, derived, to_rdf
 from .levels import LEVEL_RANK, LEVELS, graph_rank, label_rank
 from .records import Records, load_records
 
 # What shapes a store: a change to any of these files rebuilds.
 CODE_FILES = ("to_rdf.py", "records/__init__.py", "records/model.py", "records/checks.py", "records/loader.py",
               "records/references.py", "records/names.py", "vocab.py", "yamlfile.py", "project.py", "store.py",
-              "levels.py", "inputs.py")  # fmt: skip
+              "levels.py", "inputs.py", "derived.py")  # fmt: skip
 
 
 def _code():
@@ -73,6 +73,7 @@ def fingerprint(data_dir: Path, base: str) -> str:
 
 def all_quads(records: Records, base: str) -> list[ox.Quad]:
     quads = to_rdf.record_quads(records, base)
+    quads.extend(derived.derived_quads(quads, base))
     quads.extend(to_rdf.ontology_quads(config.ontology_dir(), base))
     return quads
 

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import config, to_rdf
+from . import config, derived, to_rdf
 from .inputs import (  # noqa: F401 - the names below were defined here before kg.inputs; callers still use them
     CODE_FILES, EXTRAS_HEADER, BuildInputs, Spill, Summary, all_quads, current_extras, extras_dir, fingerprint,
     records_fingerprint, select_extras,
@@ -188,10 +188,13 @@ def build(data_dir=None, build_dir=None, base=None, force: bool = False, progres
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         spilled = Spill(tmp, base)
+        deriving = derived.Collector(base)  # kg.derived: the joins the named queries need, per level
         for chunk in to_rdf.record_quad_chunks(records, base):
             spilled.add(chunk)
+            deriving.add(chunk)
         spilled.add(list(to_rdf.ontology_quads(config.ontology_dir(), base)), digest=False)  # digested as files
         summary = summarize(records, spilled.total)  # records and ontology, not the graph-extras
+        spilled.add(deriving.quads(), records=False)  # nor the derived graphs
         del records, inputs  # the stores below are loaded from files: free the records first
         records_digests = spilled.records_digests()
         for path, _ in select_extras(extras, set(records_digests.values()), held.append, level):

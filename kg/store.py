@@ -175,8 +175,9 @@ class RdflibStore(Store):
         return list(self._graphs)
 
     def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> Result:
-        init = {Variable(k): as_term(v) for k, v in (bindings or {}).items()}
-        return self.dataset.query(sparql, initBindings=init)
+        # the same VALUES block as the other engines (kg.bindings): rdflib's initBindings do not reach a
+        # subquery, where named queries bind their parameters
+        return self.dataset.query(with_values(sparql, bindings))
 
     def quads(self) -> Iterator[ox.Quad]:
         for s, p, o, g in self.dataset.quads((None, None, None, None)):

@@ -22,6 +22,7 @@ Wasserman, S. & Faust, K. (1994). Social Network Analysis. Cambridge University 
 disconnected graphs).
 Bonacich, P. (1987). Power and centrality. Am. J. Sociol. 92, 1170–1182.
 Brin, S. & Page, L. (1998). The anatomy of a large-scale hypertextual web search engine.
+Eppstein, D. & Wang, J. (2004). Fast approximation of centrality. J. Graph Algorithms Appl. 8, 39–45.
 """
 
 from __future__ import annotations
@@ -139,10 +140,15 @@ def betweenness(graph: nx.Graph, k: int | None = None, seed: int = 42, engine: s
     return {node: total[i] * (scale_source if node in chosen else scale_other) for i, node in enumerate(nodes)}
 
 
-def closeness(graph: nx.Graph, engine: str = "auto") -> dict:
+def closeness(graph: nx.Graph, engine: str = "auto", k: int | None = None, seed: int = 42) -> dict:
     """Closeness over ``distance = 1 / weight``, with Wasserman and Faust's correction for graphs in
     several pieces: ``(r - 1) / sum of distances`` to the ``r - 1`` nodes a node can reach, times
     ``(r - 1) / (n - 1)``. An isolated node gets 0.
+
+    With ``k``, a connected piece of more than ``k`` nodes gets an estimate (Eppstein & Wang 2004):
+    the sum of a node's distances is the mean of its distances from ``k`` pivots drawn at random
+    from its piece (``seed``), times ``r - 1``: k shortest-path trees instead of one per node.
+    Smaller pieces, and the whole graph when ``k`` is None, are exact.
 
     Examples
     --------
@@ -150,19 +156,32 @@ def closeness(graph: nx.Graph, engine: str = "auto") -> dict:
     1.0
     """
     dist = with_distance(graph)
-    if resolve_engine(engine) == "networkx":
+    if k is None and resolve_engine(engine) == "networkx":
         return nx.closeness_centrality(dist, distance="distance", wf_improved=True)
     n = graph.number_of_nodes()
     nodes, ig_graph = _matrix.to_igraph(dist)
-    raw = ig_graph.closeness(weights="distance", normalized=True)  # (r-1)/sum over the reachable
+    components = [list(c) for c in ig_graph.connected_components()]
+    sampled = [c for c in components if k is not None and len(c) > k]
+    raw = ig_graph.closeness(weights="distance", normalized=True) if len(sampled) < len(components) else []
     reach = {}
-    for component in ig_graph.connected_components():
+    for component in components:
         for i in component:
             reach[i] = len(component)
     out = {}
     for i, node in enumerate(nodes):
-        value = raw[i]
+        value = raw[i] if raw else float("nan")
         out[node] = 0.0 if (n <= 1 or value != value or reach[i] <= 1) else value * (reach[i] - 1) / (n - 1)
+    rng = random.Random(seed)
+    for component in sampled:
+        pivots = rng.sample(component, k)
+        rows = np.array(ig_graph.distances(source=pivots, target=component, weights="distance"))
+        totals, counts = rows.sum(axis=0), np.full(len(component), k, dtype=float)
+        for row, pivot in enumerate(pivots):  # a pivot's distance to itself is no sample of its distances
+            counts[component.index(pivot)] -= 1
+        r = len(component)
+        for column, i in enumerate(component):
+            estimate = totals[column] / counts[column] * (r - 1)
+            out[nodes[i]] = (r - 1) / estimate * (r - 1) / (n - 1) if estimate > 0 else 0.0
     return out
 
 

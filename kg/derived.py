@@ -1,0 +1,255 @@
+"""Derived graphs: the joins the named queries would otherwise redo on every run, written once at build time.
+
+At 10,000 events an aggregation that walks "the participations of an organization's members" or "the
+sectors of a person's organizations" from the stated facts takes seconds to minutes; the same walk done
+once in Python while the build writes the quads takes well under a second. Each fact here is a plain
+triple (or a node with a fixed IRI) that follows by one rule from stated facts:
+
+``?participation kgd:countsFor ?org``
+    the participation's agent is ``?org`` itself (an ``org:Organization``) or a member of it
+    (``kg:agent/org:memberOf?``); themes-by-organization and themes-by-sector count these.
+``<base>derived/tie-end/<hash>``
+    one end of a tie partners-of-organization reports: ``kgd:from`` an organization, ``kgd:via`` an event
+    or person, ``kgd:link`` the kind: "co-organizer" (it organized the event), "co-participant" (it took
+    part itself or through a member, ``kg:participatedIn|^org:memberOf/kg:participatedIn``, with
+    ``kgd:through`` each member who took part) or "shared-person" (the via is a member of it). Two ends
+    with the same via and link make a tie: one join from the bound organization, no EXISTS per row.
+``?agent kgd:sector ?sector``
+    the agent's own sector or that of an organization it is a member of (``kg:sector|org:memberOf/
+    kg:sector``): a person's sectors, for sector-bridges.
+``?event kgd:organizerSector ?sector``
+    the sector of one of the event's organizers (``schema:organizer/kg:sector``).
+``<base>derived/event-sector/<hash>``
+    a ``kgd:EventSector`` node per event and sector that met there, with ``kgd:ofEvent``, ``kgd:ofSector``,
+    every ``kgd:organization`` of that sector that took part itself or through a person
+    (``foaf:Person``) who is a member of it, and every such ``kgd:person``: sectors-at-events counts them.
+
+Levels are never mixed. The facts derived at a level come only from the facts readable at that level:
+they are computed from the quads of that level and those below it, and written into the graph
+``<base>graph/<level>/derived``, leaving out what the levels below already derive. Every rule is
+monotone (no negation, no counting), so a store at level L, which reads the derived graphs of L and of
+the levels below, sees exactly the facts derived from what L reads; negations and counts stay in the
+queries. A remote store gets the same graphs (they are quads like the records'). Each derived graph
+says what it is (``a kgd:DerivedGraph``), which rules made it and from which level
+(``prov:wasDerivedFrom`` the level, ``prov:wasGeneratedBy`` this module's rules).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from . import levels, vocab
+
+KGD = "https://kg.example.org/derived#"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_ORG = "http://www.w3.org/ns/org#"
+_KG = str(vocab.KG)
+_WANTED = {
+    _KG + "agent": "agent", _KG + "participatedIn": "participated", _ORG + "memberOf": "member_of",
+    _KG + "sector": "sector", "https://schema.org/organizer": "organizer",
+}  # fmt: skip
+_TYPES = {_ORG + "Organization": "organization", "http://xmlns.com/foaf/0.1/Person": "person",
+          _KG + "Participation": "participation"}  # fmt: skip
+RULES = {
+    "countsFor": "?participation kg:agent ?org, with ?org a org:Organization; or ?participation kg:agent/org:memberOf ?org",
+    "link": "co-organizer when ?via schema:organizer ?from; co-participant when ?from kg:participatedIn ?via, or "
+            "?through org:memberOf ?from ; kg:participatedIn ?via; shared-person when ?via org:memberOf ?from",
+    "sector": "?agent kg:sector ?sector; or ?agent org:memberOf/kg:sector ?sector",
+    "organizerSector": "?event schema:organizer/kg:sector ?sector",
+    "EventSector": "per event and sector: ?org kg:sector ?sector and ?org kg:participatedIn ?event, or "
+                   "?person a foaf:Person ; kg:participatedIn ?event ; org:memberOf ?org (kgd:person ?person)",
+}  # fmt: skip
+
+
+def graph_iri(base: str, level: str) -> str:
+    return f"{base}graph/{level}/derived"
+
+
+class Collector:
+    """Keeps, while the build streams its quads, the few relations the rules read, each pair with the
+    lowest rank (level) of a graph stating it."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.pairs: dict[str, dict[tuple[str, str], int]] = {name: {} for name in _WANTED.values()}
+        self.typed: dict[str, dict[str, int]] = {name: {} for name in _TYPES.values()}
+        self._rank_of: dict[str, int] = {}
+
+    def _rank(self, graph: str) -> int:
+        rank = self._rank_of.get(graph)
+        if rank is None:
+            level = levels.graph_level(graph, self.base) or "restricted"
+            rank = self._rank_of[graph] = levels.LEVEL_RANK.get(level, len(levels.LEVEL_RANK) - 1)
+        return rank
+
+    def add(self, quads: Iterable[ox.Quad]) -> None:
+        for q in quads:
+            p = q.predicate.value
+            if p == _RDF_TYPE:
+                kind = _TYPES.get(q.object.value)
+                if kind is None:
+                    continue
+                table, key = self.typed[kind], q.subject.value
+            else:
+                kind = _WANTED.get(p)
+                if kind is None or not isinstance(q.object, ox.NamedNode) or not isinstance(q.subject, ox.NamedNode):
+                    continue
+                table, key = self.pairs[kind], (q.subject.value, q.object.value)
+            rank = self._rank(q.graph_name.value)
+            if rank < table.get(key, 99):
+                table[key] = rank
+
+    def quads(self) -> list[ox.Quad]:
+        """The derived graphs, one per level that derives something its levels below do not."""
+        by_rank: dict[int, list] = {}
+        for fact, rank in derive_ranked(self.pairs, self.typed, self.base).items():
+            by_rank.setdefault(rank, []).append(fact)
+        out: list[ox.Quad] = []
+        for rank, level in enumerate(levels.LEVEL_RANK):
+            if rank in by_rank:
+                graph = ox.NamedNode(graph_iri(self.base, level))
+                out.extend(ox.Quad(*_terms(f), graph) for f in sorted(by_rank[rank]))
+                out.extend(_describe(graph, level))
+        return out
+
+    def at(self, rank: int) -> dict:
+        """The relations as a level of this rank reads them (for ``derive``)."""
+        view = {name: {k for k, r in table.items() if r <= rank} for name, table in self.pairs.items()}
+        view.update({name: {k for k, r in table.items() if r <= rank} for name, table in self.typed.items()})
+        return view
+
+
+def _terms(fact: tuple[str, str, str]) -> tuple:
+    s, p, o = fact
+    return ox.NamedNode(s), ox.NamedNode(p), ox.Literal(o) if p == KGD + "link" else ox.NamedNode(o)
+
+
+def _describe(graph: ox.NamedNode, level: str) -> list[ox.Quad]:
+    """What the derived graph is and where its facts come from (its provenance)."""
+    prov = "http://www.w3.org/ns/prov#"
+    rules = ox.NamedNode(KGD + "rules")
+    triples = [
+        (graph, ox.NamedNode(_RDF_TYPE), ox.NamedNode(KGD + "DerivedGraph")),
+        (graph, ox.NamedNode(prov + "wasDerivedFrom"), ox.NamedNode(str(vocab.LEVEL) + level)),
+        (graph, ox.NamedNode(prov + "wasGeneratedBy"), rules),
+    ]
+    comment = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
+    triples += [(ox.NamedNode(KGD + name), comment, ox.Literal(rule)) for name, rule in sorted(RULES.items())]
+    triples.append((rules, comment, ox.Literal("the rules of kg.derived, applied to the facts readable at the level "
+                                               "of the graph (prov:wasDerivedFrom)")))  # fmt: skip
+    return [ox.Quad(s, p, o, graph) for s, p, o in triples]
+
+
+def derive(view: dict, base: str) -> set[tuple[str, str, str]]:
+    """Every derived triple that follows from ``view`` (relation name -> set of pairs or subjects)."""
+    pairs = {name: dict.fromkeys(view[name], 0) for name in _WANTED.values()}
+    typed = {name: dict.fromkeys(view[name], 0) for name in _TYPES.values()}
+    return set(derive_ranked(pairs, typed, base))
+
+
+def derive_ranked(pairs: dict, typed: dict, base: str) -> dict[tuple[str, str, str], int]:
+    """Every derived triple with the lowest rank (level) that derives it: the lowest, over the ways to
+    derive it, of the highest rank among the facts that way uses (one pass for every level)."""
+    facts: dict[tuple[str, str, str], int] = {}
+
+    def add(fact, rank):
+        if rank < facts.get(fact, 99):
+            facts[fact] = rank
+
+    organizations, persons, participations = typed["organization"], typed["person"], typed["participation"]
+    member_of: dict[str, dict[str, int]] = {}
+    for (member, org), rank in pairs["member_of"].items():
+        member_of.setdefault(member, {})[org] = rank
+    sectors: dict[str, dict[str, int]] = {}
+    for (org, sector), rank in pairs["sector"].items():
+        sectors.setdefault(org, {})[sector] = rank
+
+    counts_for = KGD + "countsFor"
+    for (participation, agent), rank in pairs["agent"].items():
+        typed_at = participations.get(participation)
+        if typed_at is None:
+            continue
+        rank = max(rank, typed_at)
+        if agent in organizations:
+            add((participation, counts_for, agent), max(rank, organizations[agent]))
+        for org, member_rank in member_of.get(agent, {}).items():
+            add((participation, counts_for, org), max(rank, member_rank))
+
+    ends: dict[tuple[str, str, str], int] = {}  # (organization, via, link) -> rank
+    through: dict[tuple[str, str, str, str], int] = {}  # (organization, via, link, person) -> rank
+    meetings: dict[tuple[str, str], int] = {}  # (event, sector) -> rank
+    meeting_orgs: dict[tuple[str, str, str], int] = {}
+    meeting_people: dict[tuple[str, str, str], int] = {}
+
+    def keep(table, key, rank):
+        if rank < table.get(key, 99):
+            table[key] = rank
+
+    for (agent, event), rank in pairs["participated"].items():
+        keep(ends, (agent, event, "co-participant"), rank)
+        for org, member_rank in member_of.get(agent, {}).items():
+            both = max(rank, member_rank)
+            keep(ends, (org, event, "co-participant"), both)
+            keep(through, (org, event, "co-participant", agent), both)
+        for sector, sector_rank in sectors.get(agent, {}).items():
+            both = max(rank, sector_rank)
+            keep(meetings, (event, sector), both)
+            keep(meeting_orgs, (event, sector, agent), both)
+        if agent in persons:
+            person_rank = max(rank, persons[agent])
+            for org, member_rank in member_of.get(agent, {}).items():
+                for sector, sector_rank in sectors.get(org, {}).items():
+                    all_of = max(person_rank, member_rank, sector_rank)
+                    keep(meetings, (event, sector), all_of)
+                    keep(meeting_orgs, (event, sector, org), all_of)
+                    keep(meeting_people, (event, sector, agent), all_of)
+    for (event, org), rank in pairs["organizer"].items():
+        keep(ends, (org, event, "co-organizer"), rank)
+    for member, orgs in member_of.items():
+        for org, rank in orgs.items():
+            keep(ends, (org, member, "shared-person"), rank)
+
+    def node(kind: str, *parts: str) -> str:
+        return f"{base}derived/{kind}/{hashlib.sha256(' '.join(parts).encode()).hexdigest()[:24]}"
+
+    for (org, via, link), rank in ends.items():
+        end = node("tie-end", org, via, link)
+        add((end, KGD + "from", org), rank)
+        add((end, KGD + "via", via), rank)
+        add((end, KGD + "link", link), rank)
+    for (org, via, link, person), rank in through.items():
+        add((node("tie-end", org, via, link), KGD + "through", person), rank)
+
+    own_sector = KGD + "sector"
+    for (agent, sector), rank in pairs["sector"].items():
+        add((agent, own_sector, sector), rank)
+    for member, orgs in member_of.items():
+        for org, member_rank in orgs.items():
+            for sector, sector_rank in sectors.get(org, {}).items():
+                add((member, own_sector, sector), max(member_rank, sector_rank))
+
+    organizer_sector = KGD + "organizerSector"
+    for (event, org), rank in pairs["organizer"].items():
+        for sector, sector_rank in sectors.get(org, {}).items():
+            add((event, organizer_sector, sector), max(rank, sector_rank))
+
+    for (event, sector), rank in meetings.items():
+        meeting = node("event-sector", event, sector)
+        add((meeting, _RDF_TYPE, KGD + "EventSector"), rank)
+        add((meeting, KGD + "ofEvent", event), rank)
+        add((meeting, KGD + "ofSector", sector), rank)
+    for (event, sector, org), rank in meeting_orgs.items():
+        add((node("event-sector", event, sector), KGD + "organization", org), rank)
+    for (event, sector, person), rank in meeting_people.items():
+        add((node("event-sector", event, sector), KGD + "person", person), rank)
+    return facts
+
+
+def derived_quads(quads: Iterable[ox.Quad], base: str) -> list[ox.Quad]:
+    """The derived graphs of a whole set of quads (the in-memory stores and a remote upload)."""
+    collector = Collector(base)
+    collector.add(quads)
+    return collector.quads()
