@@ -17,7 +17,7 @@ from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 
 from .pipeline import run
-from .project import build, open_store
+from .generations import build, open_store
 from .records import load_records
 from .validate import validate
 

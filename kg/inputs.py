@@ -1,7 +1,7 @@
 """What a build is made from, in one object: the records' fingerprint, the derived graphs waiting in
 ``build/graph-extras`` (e.g. metrics written back by ``kg metrics --into-graph``) and the quads.
 
-The on-disk build (``kg.project.build``), the upload to a SPARQL server (``kg.remote``) and the
+The on-disk build (``kg.generations.build``), the upload to a SPARQL server (``kg.remote``) and the
 in-memory stores (``--store memory``, ``oxigraph-memory``) all start from a ``BuildInputs``, so they
 load the same quads, derived graphs included, and agree on when the inputs changed.
 
@@ -26,7 +26,7 @@ from .records import Records, load_records
 
 # What shapes a store: a change to any of these files rebuilds.
 CODE_FILES = ("to_rdf.py", "records/__init__.py", "records/model.py", "records/checks.py", "records/loader.py",
-              "records/references.py", "records/names.py", "vocab.py", "yamlfile.py", "project.py", "store.py",
+              "records/references.py", "records/names.py", "vocab.py", "yamlfile.py", "generations.py", "store.py",
               "levels.py", "inputs.py", "derived.py")  # fmt: skip
 
 

@@ -13,13 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import config, project
+from . import config, generations
 from .export import serialize, write_atomic
 
 
 @dataclass
 class RunResult:
-    build: project.BuildResult | None  # None when the store is not the on-disk one (built elsewhere, or in memory)
+    build: generations.BuildResult | None  # None when the store is not the on-disk one (built elsewhere, or in memory)
     out_dir: Path
     metric_files: list[Path] = field(default_factory=list)
     page: Path | None = None
@@ -27,11 +27,11 @@ class RunResult:
 
 
 def run(data_dir=None, build_dir=None, base=None, level: str = "public", store: str | None = None, out_dir=None,
-        progress: Callable[[str], None] | None = None, on_build: Callable[[project.BuildResult], None] | None = None,
+        progress: Callable[[str], None] | None = None, on_build: Callable[[generations.BuildResult], None] | None = None,
         ) -> RunResult:  # fmt: skip
     """Build (the on-disk store, when ``store`` is ``oxigraph``, the default), then write under
     ``out_dir`` (default ``BUILD_DIR/outputs``) ``metrics/``, ``alliance.html`` and ``graph.ttl``,
-    all read at ``level`` from ``store`` (any kind ``kg.project.open_store`` opens).
+    all read at ``level`` from ``store`` (any kind ``kg.generations.open_store`` opens).
 
     ``progress`` hears what is being done; ``on_build`` gets the build's result as soon as it is known.
     Raises ``kg.viz.VizError`` when the page cannot be drawn, ``kg.records.RecordsInvalid`` on bad records.
@@ -42,12 +42,12 @@ def run(data_dir=None, build_dir=None, base=None, level: str = "public", store: 
     build_dir = config.build_dir(build_dir)
     result = None
     if (store or "oxigraph") == "oxigraph":
-        result = project.build(data_dir, build_dir, base, progress=progress, level=level)
+        result = generations.build(data_dir, build_dir, base, progress=progress, level=level)
         if on_build:
             on_build(result)
     out = Path(out_dir) if out_dir else build_dir / "outputs"
     done = RunResult(result, out)
-    with project.open_store(data_dir, build_dir, base, level=level, store=store, progress=progress) as graph:
+    with generations.open_store(data_dir, build_dir, base, level=level, store=store, progress=progress) as graph:
         say("computing metrics of every projection")
         done.metric_files = metrics.write_all(graph, out / "metrics")
         say("drawing the alliance")

@@ -38,7 +38,7 @@ class Store:
     def __init__(self, base: str, level: str = "public"):
         self.base = base
         self.level = check_level(level)
-        self.generation: Path | None = None  # the build generation a store was opened from (kg.project)
+        self.generation: Path | None = None  # the build generation a store was opened from (kg.generations)
 
     def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> Result:
         """Run a SPARQL 1.1 query over the union of the readable graphs. ``bindings`` maps variable
@@ -80,7 +80,7 @@ class OxigraphStore(Store):
 
     @classmethod
     def open(cls, generation, base: str, level: str = "public") -> "OxigraphStore":
-        """Open a built generation (a folder written by ``kg.project.build``) read-only at ``level``."""
+        """Open a built generation (a folder written by ``kg.generations.build``) read-only at ``level``."""
         store = cls(ox.Store.read_only(str(level_store_path(generation, level))), base, level)
         store.generation = Path(generation)  # so what is written back (kg.metrics.rdf) knows where it came from
         return store

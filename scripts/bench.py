@@ -82,16 +82,16 @@ def _metrics_fn():
 
 
 def open_engine(engine: str, data: Path, build_dir: Path):
-    from kg import config, project
+    from kg import config, generations
     from kg.records import load_records
     from kg.store import RdflibStore
 
     base = config.base_iri()
     if engine == "kg":
-        return project.open_store(data, build_dir, base)
+        return generations.open_store(data, build_dir, base)
     if engine == "virtuoso":  # uploaded by the parent's "virtuoso-load" step: this finds it unchanged
-        return project.open_store(data, build_dir, base, store=os.environ["KG_BENCH_VIRTUOSO"])
-    return RdflibStore(project.all_quads(load_records(data), base), base)
+        return generations.open_store(data, build_dir, base, store=os.environ["KG_BENCH_VIRTUOSO"])
+    return RdflibStore(generations.all_quads(load_records(data), base), base)
 
 
 def entity_cases(store) -> dict[str, dict[str, str]]:
@@ -195,20 +195,20 @@ def worker(engine: str, data: Path, build_dir: Path, out_dir: Path, limit: float
 
 def build_step(engine: str, data: Path, build_dir: Path) -> None:
     """records → store, timed in this process; prints JSON."""
-    from kg import config, project
+    from kg import config, generations
     from kg.records import load_records
     from kg.store import RdflibStore
 
     base = config.base_iri()
     started = time.perf_counter()
     if engine == "kg":
-        result = project.build(data, build_dir, base)
+        result = generations.build(data, build_dir, base)
         triples = result.summary.triples
     elif engine == "dump":  # the records' quads as N-Quads, for the load step (build_dir is the file)
         import pyoxigraph as ox
 
         with open(build_dir, "wb") as handle:
-            ox.serialize(project.all_quads(load_records(data), base), handle, format=ox.RdfFormat.N_QUADS)
+            ox.serialize(generations.all_quads(load_records(data), base), handle, format=ox.RdfFormat.N_QUADS)
         triples = 0
     elif engine == "load-kg":  # data is the N-Quads file: Oxigraph's bulk load into an on-disk store
         import pyoxigraph as ox
@@ -231,7 +231,7 @@ def build_step(engine: str, data: Path, build_dir: Path) -> None:
         with open(report, "a", encoding="utf-8") as handle:
             handle.write(f"# edited by scripts/bench.py at {time.time()}\n")
         started = time.perf_counter()
-        triples = project.build(data, build_dir, base).summary.triples
+        triples = generations.build(data, build_dir, base).summary.triples
     elif engine == "virtuoso-load":  # the records uploaded to the server (kg.remote, Graph Store Protocol)
         from kg.remote import RemoteStore
 
@@ -250,13 +250,13 @@ def build_step(engine: str, data: Path, build_dir: Path) -> None:
                 raise
         triples = 0
     elif engine == "rebuild":
-        result = project.build(data, build_dir, base)
+        result = generations.build(data, build_dir, base)
         if result.rebuilt:  # the code turning records into RDF changed since the build step: once more
             started = time.perf_counter()
-            result = project.build(data, build_dir, base)
+            result = generations.build(data, build_dir, base)
         triples = result.summary.triples
     else:
-        store = RdflibStore(project.all_quads(load_records(data), base), base)
+        store = RdflibStore(generations.all_quads(load_records(data), base), base)
         triples = len(store.dataset)
     print(json.dumps({"seconds": [time.perf_counter() - started], "size": triples, "maxrss_mib": maxrss_mib()}))
 

@@ -164,7 +164,7 @@ def screenshot(folder: Path) -> None:
     from PIL import Image
     from playwright.sync_api import sync_playwright
 
-    from kg import project, viz
+    from kg import generations, viz
 
     def save(data: bytes, name: str, width: int = 1000) -> None:
         image = Image.open(io.BytesIO(data)).convert("RGB")
@@ -175,7 +175,7 @@ def screenshot(folder: Path) -> None:
 
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        with project.open_store(ROOT / "data", Path(tmp) / "build") as store:
+        with generations.open_store(ROOT / "data", Path(tmp) / "build") as store:
             html = viz.render(store, Path(tmp) / "alliance.html", story=ROOT / "docs" / "story-seed.yaml")
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

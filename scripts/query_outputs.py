@@ -34,7 +34,7 @@ def main() -> int:
 
     from bench import entity_cases, query_cases
 
-    from kg import project, sparql
+    from kg import generations, sparql
 
     only = {n for n in args.only.split(",") if n}
     skip = {n for n in args.skip.split(",") if n}
@@ -42,7 +42,7 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as build:
         for level in LEVELS:
-            store = project.open_store(args.data, build, level=level)
+            store = generations.open_store(args.data, build, level=level)
             cases = entity_cases(store)
             for extra in args.param:
                 name, _, value = extra.partition("=")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg import project
+from kg import generations
 from kg.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,13 +56,13 @@ def offline_chromium(allow_loopback: bool = False, to_loopback: str | None = Non
 def seed_build(tmp_path_factory) -> Path:
     """A build folder holding the project's data/ built once."""
     build_dir = tmp_path_factory.mktemp("seed-build")
-    project.build(DATA, build_dir)
+    generations.build(DATA, build_dir)
     return build_dir
 
 
 @pytest.fixture(scope="session")
 def seed_store(seed_build):
-    store = project.open_store(DATA, seed_build)
+    store = generations.open_store(DATA, seed_build)
     yield store
     store.close()
 

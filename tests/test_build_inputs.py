@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg import project
+from kg import generations
 from kg.inputs import BuildInputs
 from kg.metrics import into_graph
 
@@ -42,25 +42,25 @@ def test_memory_store_leaves_out_stale_metrics(with_metrics, tmp_path):
     source = (with_metrics / "graph-extras" / "metrics-organizations.nq").read_text().splitlines(keepends=True)
     (stale / "metrics-organizations.nq").write_text("# kg-records-fingerprint: public:not-these-records\n" + "".join(source[1:]))
     told = []
-    with project.open_store(DATA, tmp_path, level="public", store="oxigraph-memory", progress=told.append) as store:
+    with generations.open_store(DATA, tmp_path, level="public", store="oxigraph-memory", progress=told.append) as store:
         assert not any(g.endswith("/metrics") for g in store.graphs())
     assert told == ["leaving out metrics-organizations.nq: computed from other records (run the command that wrote it again)"]
 
 
 def test_inputs_agree_with_the_build(with_metrics):
     inputs = BuildInputs(DATA, with_metrics)
-    live = project.current_generation(with_metrics)
+    live = generations.current_generation(with_metrics)
     assert live.name == "gen-" + inputs.key(inputs.current_extras())[:16]
-    assert inputs.records_digests()["public"] == project.level_records_digest(live, "public")
+    assert inputs.records_digests()["public"] == generations.level_records_digest(live, "public")
 
 
 def test_store_knows_its_generation_so_writing_back_needs_no_data_folder(with_metrics, tmp_path, monkeypatch):
-    live = project.current_generation(with_metrics)
-    store = project.OxigraphStore.open(live, project.config.base_iri(), "public")
+    live = generations.current_generation(with_metrics)
+    store = generations.OxigraphStore.open(live, generations.config.base_iri(), "public")
     monkeypatch.chdir(tmp_path)  # no data/ here, and no KG_DATA: the generation is all it needs
     monkeypatch.delenv("KG_DATA", raising=False)
     [(path, changed)] = into_graph(store, ["organizations"])
     assert path == with_metrics / "graph-extras" / "metrics-organizations.nq" and not changed
-    memory = project.open_store(DATA, with_metrics, store="oxigraph-memory")
+    memory = generations.open_store(DATA, with_metrics, store="oxigraph-memory")
     with pytest.raises(ValueError, match="on-disk store"):
         into_graph(memory, ["organizations"])

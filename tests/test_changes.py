@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from kg import changes, project
+from kg import changes, generations
 
 from .conftest import DATA, kg, mini_data
 
@@ -155,7 +155,7 @@ def test_html_escapes_a_hostile_name(tmp_path):
         """
     data = mini_data(tmp_path, orgs=textwrap.dedent(orgs), report=textwrap.dedent(report))
     build = tmp_path / "build"
-    with project.open_store(data, build) as store:
+    with generations.open_store(data, build) as store:
         found = changes.compare(store, "2023", "2024")
     assert {i["label"] for i in found["joined"]} == {"Example Org", HOSTILE}
     page = changes.to_html(found)

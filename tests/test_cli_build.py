@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kg import project
+from kg import generations
 
 from .conftest import DATA, copy_data, kg, mini_data
 
@@ -25,16 +25,16 @@ def test_build_prints_summary_and_skips_when_unchanged(tmp_path):
 def test_changed_record_triggers_rebuild(tmp_path):
     data = mini_data(tmp_path)
     build_dir = tmp_path / "b"
-    first = project.build(data, build_dir)
+    first = generations.build(data, build_dir)
     (data / "people.yaml").write_text((data / "people.yaml").read_text().replace("Asha Khan", "Asha Q. Khan"))
-    second = project.build(data, build_dir)
+    second = generations.build(data, build_dir)
     assert second.rebuilt and second.path != first.path
 
 
 def _break_and_check(tmp_path, breakage, expected_prefix):
     data = copy_data(tmp_path)
     build_dir = tmp_path / "b"
-    good = project.build(data, build_dir)
+    good = generations.build(data, build_dir)
     before = (build_dir / "store" / "CURRENT").read_text()
     breakage(data)
     for command in ("validate", "build"):
@@ -43,7 +43,7 @@ def _break_and_check(tmp_path, breakage, expected_prefix):
         assert "Traceback" not in result.output
         assert expected_prefix in result.stderr, result.stderr
     assert (build_dir / "store" / "CURRENT").read_text() == before
-    with project.OxigraphStore.open(good.path, project.config.base_iri()) as store:
+    with generations.OxigraphStore.open(good.path, generations.config.base_iri()) as store:
         assert len(store.query("SELECT * WHERE { ?s ?p ?o } LIMIT 1")) == 1
     return result
 
@@ -89,20 +89,20 @@ def test_build_streams_levels_and_keeps_graph_extras_whole(tmp_path):
     summary counts records and ontology only, and each level sees just its own graphs."""
     data, build_dir = mini_data(tmp_path), tmp_path / "b"
     base = "https://kg.example.org/id/"
-    plain = project.build(data, build_dir, base)
-    extras = project.extras_dir(build_dir)
+    plain = generations.build(data, build_dir, base)
+    extras = generations.extras_dir(build_dir)
     extras.mkdir(parents=True)
     (extras / "x.nq").write_text(
-        project.EXTRAS_HEADER + project.records_fingerprint(data, base) + "\n"
+        generations.EXTRAS_HEADER + generations.records_fingerprint(data, base) + "\n"
         f'_:n <http://ex.org/p> "pub" <{base}graph/public/extra> .\n'
         f'_:n <http://ex.org/q> "int" <{base}graph/internal/extra> .\n'
     )
-    result = project.build(data, build_dir, base)
+    result = generations.build(data, build_dir, base)
     assert result.rebuilt and result.summary == plain.summary
     both = "SELECT ?a ?b WHERE { GRAPH ?g { ?n <http://ex.org/p> ?a } GRAPH ?h { ?n <http://ex.org/q> ?b } }"
-    internal = project.open_store(data, build_dir, base, level="internal")
+    internal = generations.open_store(data, build_dir, base, level="internal")
     assert [(str(a), str(b)) for a, b in internal.query(both)] == [("pub", "int")]
-    public = project.open_store(data, build_dir, base, level="public")
+    public = generations.open_store(data, build_dir, base, level="public")
     assert list(public.query(both)) == []
     assert len(list(public.query("SELECT ?a WHERE { GRAPH ?g { ?n <http://ex.org/p> ?a } }"))) == 1
     count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kg import derived, project, sparql
+from kg import derived, generations, sparql
 
 from .conftest import DATA, kg, mini_data
 from .test_query_named import ask
@@ -99,7 +99,7 @@ def test_derived_facts_at_each_level_come_from_that_level_only(levelled, kind):
     data, build = levelled
     facts = {}
     for level in LEVELS:
-        with project.open_store(data, build, level=level, store=kind) as store:
+        with generations.open_store(data, build, level=level, store=kind) as store:
             facts[level] = _derived_facts(store)
             assert facts[level] == _direct(store), level  # exactly what that level's own facts give
     asha = "https://kg.example.org/id/person/asha-khan"
@@ -115,8 +115,8 @@ def test_derived_facts_at_each_level_come_from_that_level_only(levelled, kind):
 
 def test_queries_over_the_derived_graphs_follow_the_level(levelled):
     data, build = levelled
-    with project.open_store(data, build, level="public") as public, \
-            project.open_store(data, build, level="restricted") as restricted:  # fmt: skip
+    with generations.open_store(data, build, level="public") as public, \
+            generations.open_store(data, build, level="restricted") as restricted:  # fmt: skip
         assert ask(public, "themes-by-organization", org="example-org") == []
         assert [(r["themeLabel"], r["mentions"]) for r in ask(restricted, "themes-by-organization", org="example-org")] == [
             ("Human trafficking", "1")]
@@ -130,7 +130,7 @@ def test_queries_over_the_derived_graphs_follow_the_level(levelled):
 
 def test_derived_graphs_say_what_they_are(levelled):
     data, build = levelled
-    with project.open_store(data, build, level="restricted") as store:
+    with generations.open_store(data, build, level="restricted") as store:
         rows = store.query("SELECT ?g ?from WHERE { ?g a <%sDerivedGraph> ; "
                            "<http://www.w3.org/ns/prov#wasDerivedFrom> ?from }" % derived.KGD)
         found = sorted((str(g).rsplit("/graph/", 1)[1], str(f).rsplit("/", 1)[1]) for g, f in rows)
@@ -154,7 +154,7 @@ CASES = {  # named query -> parameter sets: the defaults and entities that have 
 @pytest.mark.parametrize("level", LEVELS)
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_rewritten_queries_answer_as_the_direct_ones(seed_build, level, name):
-    with project.open_store(DATA, seed_build, level=level) as store:
+    with generations.open_store(DATA, seed_build, level=level) as store:
         for params in CASES[name]:
             direct = _answer(store, (DIRECT / f"{name}.rq").read_text(), name, params)
             assert _answer(store, sparql.named_query(name).text, name, params) == direct, params

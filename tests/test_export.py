@@ -6,7 +6,7 @@ import pytest
 import rdflib
 
 from kg import export
-from kg.project import open_store
+from kg.generations import open_store
 
 from .conftest import DATA, kg
 

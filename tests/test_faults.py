@@ -23,7 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg import config, project
+from kg import config, generations
 
 from .conftest import require
 
@@ -88,15 +88,15 @@ def synthetic(tmp_path_factory):
 def built(synthetic):
     """The synthetic folder's build folder, built once."""
     build_dir = synthetic.parent / "build"
-    project.build(synthetic, build_dir)
+    generations.build(synthetic, build_dir)
     return build_dir
 
 
 def live_count(build_dir: Path) -> tuple[str, int]:
     """The live generation's name and its number of triples, read the way every command reads it."""
-    generation = project.current_generation(build_dir)
+    generation = generations.current_generation(build_dir)
     assert generation is not None, "no readable generation"
-    with project.OxigraphStore.open(generation, config.base_iri(), level="restricted") as store:
+    with generations.OxigraphStore.open(generation, config.base_iri(), level="restricted") as store:
         return generation.name, int(next(iter(store.query(COUNT)))[0])
 
 

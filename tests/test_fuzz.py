@@ -4,7 +4,7 @@ Each example starts from a small valid folder (tests/conftest.mini_data) and bre
 missing and extra fields, unknown references, deep nesting, huge strings, odd Unicode (RTL marks,
 combining marks, NUL, lone surrogates), YAML anchors and aliases ("billion laughs"), non-UTF-8
 bytes, source paths that climb out of data/ and symlinks that point outside. For every example,
-``kg.validate.validate(..., shacl=False)`` and ``kg.project.build`` must each end in either a valid
+``kg.validate.validate(..., shacl=False)`` and ``kg.generations.build`` must each end in either a valid
 graph or ``RecordsInvalid`` whose problems all name file, line, field and message — never another
 exception, never a hang (a per-example alarm), never a file opened outside the data folder (an
 audit hook on ``open`` events). The budget is fixed and the examples derandomized, so CI sees the
@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis.control import currently_in_test_context
 from hypothesis import strategies as st
 
-from kg import config, project
+from kg import config, generations
 from kg.records import RecordsInvalid
 from kg.validate import validate
 
@@ -74,7 +74,7 @@ class _Watch:
     @contextlib.contextmanager
     def watching(self, *roots: Path):
         python = {sys.prefix, sys.base_prefix, sys.exec_prefix, *sysconfig.get_paths().values()}
-        kg_package = Path(project.__file__).parent
+        kg_package = Path(generations.__file__).parent
         roots = [*roots, kg_package, config.ontology_dir(), *map(Path, python), Path("/dev")]
         self.allowed = tuple(os.path.realpath(r) + os.sep for r in roots)
         self.outside = []
@@ -132,7 +132,7 @@ def outcome(root: Path, data: Path) -> str:
                         _problems_are_clear(RecordsInvalid(problems), data)
                     results.append("invalid" if problems else "valid")
                 else:
-                    result = project.build(data, root / "build")
+                    result = generations.build(data, root / "build")
                     results.append("valid")
             except RecordsInvalid as exc:
                 _problems_are_clear(exc, data)
@@ -142,7 +142,7 @@ def outcome(root: Path, data: Path) -> str:
     if currently_in_test_context():
         event(f"outcome: {results[0]}")  # shown by --hypothesis-show-statistics
     if results[1] == "valid":
-        with project.OxigraphStore.open(result.path, config.base_iri()) as store:
+        with generations.OxigraphStore.open(result.path, config.base_iri()) as store:
             assert len(store.query("SELECT * WHERE { ?s ?p ?o } LIMIT 1")) == 1
     return results[0]
 

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 import kg as kg_package
-from kg import config, init, project, validate
+from kg import config, init, generations, validate
 
 from .conftest import DATA, ROOT, kg
 
@@ -22,7 +22,7 @@ def test_starter_has_empty_registries_and_one_made_up_report_that_builds(tmp_pat
         "data/reports/example-workshop.yaml", "data/sources/example-workshop.txt"]  # fmt: skip
     assert "build/" in (folder / ".gitignore").read_text().splitlines()
     assert validate(folder / "data") == []
-    summary = project.build(folder / "data", tmp_path / "build").summary
+    summary = generations.build(folder / "data", tmp_path / "build").summary
     assert (summary.people, summary.organizations, summary.events) == (0, 0, 1)
     assert "invented" in (folder / "data" / "sources" / "example-workshop.txt").read_text()
 

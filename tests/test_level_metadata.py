@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from kg import project
+from kg import generations
 
 from .conftest import kg, mini_data
 from .test_serve import Server
@@ -131,11 +131,11 @@ def before_and_after(tmp_path_factory):
     server = Server(data, build_dir)
     try:
         before = _outputs(data, build_dir, root, server)
-        generation = project.current_generation(build_dir)
+        generation = generations.current_generation(build_dir)
         time.sleep(1.1)  # a rebuild in another second: a time stamp taken from the clock would show
         change_only_restricted_records(data)
         after = _outputs(data, build_dir, root, server)
-        assert project.current_generation(build_dir) != generation, "the records did change: a new generation"
+        assert generations.current_generation(build_dir) != generation, "the records did change: a new generation"
     finally:
         server.stop()
     return before, after, data, build_dir
@@ -159,7 +159,7 @@ def test_the_public_metrics_are_kept_and_dated_by_the_public_content(before_and_
     before, _, data, build_dir = before_and_after
     assert "generatedAtTime" in before["export nq"].replace("#generatedAtTime", "generatedAtTime")
     assert "leaving out" not in before["build"] + before["into-graph"]
-    built_at = project.level_built_at(project.current_generation(build_dir), "public")
+    built_at = generations.level_built_at(generations.current_generation(build_dir), "public")
     assert built_at in before["export nq"]  # the time the public content was first built
     rows = before["top-by-centrality"].split("\n--- stderr")[0].splitlines()
     assert len(rows) > 1 and all(built_at.rstrip("Z") in row for row in rows[1:])  # the figures, and when
@@ -189,7 +189,7 @@ def test_fresh_builds_print_the_same_lines_at_public(tmp_path):
 
 def test_status_json_store_name_is_the_levels_own(before_and_after):
     before, _, data, build_dir = before_and_after
-    result = project.build(data, build_dir)
+    result = generations.build(data, build_dir)
     name = before["status.json"]["store"]
     assert name == result.at("public").name and name.startswith("public-")
     summary = json.loads((result.path / "summary.json").read_text())

@@ -9,7 +9,7 @@ import json
 import networkx as nx
 import pytest
 
-from kg import metrics, network, project
+from kg import metrics, network, generations
 from kg.metrics.formats import COLUMNS, LIST_SEPARATOR
 from kg.metrics.measure import INTEGER_METRICS, METRICS
 
@@ -108,13 +108,13 @@ def test_into_graph_then_rank_in_sparql(tmp_path):
     assert result.exit_code == 0, result.output
     extras = build / "graph-extras" / "metrics-organizations.nq"
     first_line = extras.read_text().splitlines()[0]
-    assert first_line == project.EXTRAS_HEADER + project.records_fingerprint(DATA)
+    assert first_line == generations.EXTRAS_HEADER + generations.records_fingerprint(DATA)
     before = extras.read_bytes()
     again = kg("metrics", "--data", DATA, "--build-dir", build, "--projection", "organizations", "--into-graph")
     assert "unchanged" in again.stderr and extras.read_bytes() == before
     query = (network.__file__.rsplit("/", 1)[0] + "/queries/top-by-centrality.rq")
     text = open(query).read()
-    with project.open_store(DATA, build) as store:
+    with generations.open_store(DATA, build) as store:
         rows = list(store.query(text, {"metric": "weighted_degree", "projection": "organizations"}))
         graphs = store.graphs()
     assert any(g.endswith("/graph/public/metrics") for g in graphs)

@@ -22,7 +22,7 @@ import pytest
 
 import kg
 import kg.metrics
-from kg import network, project
+from kg import network, generations
 from kg.export import write_atomic
 
 from .conftest import DATA, ROOT, offline_chromium
@@ -141,7 +141,7 @@ def test_who_is_central_who_bridges(notebook_build):
     # the GraphML for Gephi: the organizations network with its metrics, as networkx reads it back
     graphml = notebook_build / "notebooks" / "organizations.graphml"
     assert graphml.is_file(), "no GraphML written under KG_BUILD_DIR/notebooks"
-    with project.open_store(DATA, notebook_build) as store:
+    with generations.open_store(DATA, notebook_build) as store:
         expected = network.project(store, "organizations")
     figures = kg.metrics.node_metrics(expected)
     back = nx.read_graphml(graphml)
@@ -174,7 +174,7 @@ def test_seeing_the_alliance(alliance, notebook_build):
     data = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', page, re.DOTALL)
     assert data, "kg.viz pages carry their network in <script id=kg-data>; did the page format change?"
     nodes = json.loads(data.group(1))["nodes"]
-    with project.open_store(DATA, notebook_build) as store:
+    with generations.open_store(DATA, notebook_build) as store:
         whole = network.project(store, "stakeholders")
     assert 0 < len(nodes) < whole.number_of_nodes()
     theme = "https://kg.example.org/theme/human-trafficking"
@@ -202,7 +202,7 @@ def test_the_inline_network_draws_in_a_browser(alliance, tmp_path):
 def test_how_the_alliance_changed(notebook_build):
     notebook = execute("how-the-alliance-changed.ipynb", notebook_build, NOTEBOOKS)
     assert images(notebook) >= 1, "expected the chart of a metric over time"
-    with project.open_store(DATA, notebook_build) as store:
+    with generations.open_store(DATA, notebook_build) as store:
         table = kg.metrics.by_period(store, "organizations", per="year")
     # the tidy table: the 7 undated events are reported, rows carry the period
     tidy = text_of(tagged(notebook, "tidy-table"))

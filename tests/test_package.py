@@ -22,7 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg import project
+from kg import generations
 
 from .conftest import DATA, ROOT, kg
 
@@ -100,7 +100,7 @@ def test_kg_init_seed_then_kg_run_in_the_fresh_environment(venv, tmp_path, seed_
     outputs = folder / "build" / "outputs"
     for name in ("graph.ttl", "alliance.html", "metrics/stakeholders.csv", "metrics/people.graphml"):
         assert (outputs / name).stat().st_size > 0, name
-    seed = project.build(DATA, seed_build).summary.triples
+    seed = generations.build(DATA, seed_build).summary.triples
     assert re.search(rf"triples\s+{seed:,}\b", done.stdout), done.stdout
     ours = kg("export", "--data", DATA, "--build-dir", seed_build, "--format", "ttl").stdout
     assert len(list(ox.parse(path=str(outputs / "graph.ttl"), format=ox.RdfFormat.TURTLE))) == \

@@ -11,7 +11,7 @@ from datetime import date
 import networkx as nx
 import pytest
 
-from kg import periods, project
+from kg import periods, generations
 from kg.metrics.periods import by_period, measure_periods
 from kg.periods import Period, PeriodError, Timeline, parse_period
 
@@ -189,5 +189,5 @@ def test_the_tidy_table_of_a_toy_graph():
 
 def test_the_same_table_from_the_in_memory_store(seed_store, seed_build):
     """rdflib's store answers through the generic path (no Oxigraph answer to read directly): same rows."""
-    with project.open_store(DATA, seed_build, store="memory") as memory:
+    with generations.open_store(DATA, seed_build, store="memory") as memory:
         assert by_period(memory, "organizations").rows == by_period(seed_store, "organizations").rows

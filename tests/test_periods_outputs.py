@@ -12,7 +12,7 @@ from datetime import date
 import networkx as nx
 import pytest
 
-from kg import project
+from kg import generations
 from kg.metrics import period_formats
 from kg.metrics.measure import METRICS
 from kg.metrics.periods import COLUMNS, by_period, measure_periods
@@ -221,7 +221,7 @@ def test_into_graph_per_year_then_ask_in_sparql(tmp_path):
     ask = """SELECT ?period ?degree ?b WHERE { ?m a kg:Measurement ; kg:node ?node ; kg:projection "organizations" ;
                 kg:period ?period ; kg:periodStart ?start ; kg:degree ?degree ; kg:betweenness ?b .
                 FILTER(?start >= "2024-01-01"^^xsd:date) } ORDER BY ?period"""
-    with project.open_store(DATA, build) as store:
+    with generations.open_store(DATA, build) as store:
         from kg.vocab import sparql_prefixes
 
         rows = [(str(r[0]), int(str(r[1])), float(str(r[2])))

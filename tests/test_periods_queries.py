@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import textwrap
 
-from kg import project
+from kg import generations
 
 from .conftest import mini_data
 from .test_query_named import ask
@@ -88,7 +88,7 @@ def test_people_active_across_years(seed_store, tmp_path):
         """)
     data = mini_data(tmp_path, report=report)
     (data / "sources" / "mini.txt").write_text(source)
-    with project.open_store(data, tmp_path / "build") as store:
+    with generations.open_store(data, tmp_path / "build") as store:
         rows = ask(store, "people-active-years", min=2)
     assert [(r["name"], r["years"], r["firstYear"], r["lastYear"], r["events"]) for r in rows] == [
         ("Asha Khan", "2", "2023", "2024", "2")]

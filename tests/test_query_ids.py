@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from kg import project, sparql
+from kg import generations, sparql
 
 from .conftest import DATA, copy_data, kg
 
@@ -88,5 +88,5 @@ def test_no_suggestion_names_an_id_above_the_level(tmp_path):
     restricted = kg(*args, "--level", "restricted")
     assert restricted.exit_code == 1
     assert "`john-collins`" in restricted.output
-    with project.open_store(data, build, level="public") as store:
+    with generations.open_store(data, build, level="public") as store:
         assert "john-collins" not in sparql.readable_ids(store, store.base + "person/")

@@ -10,7 +10,7 @@ import textwrap
 
 import pytest
 
-from kg import project, sparql
+from kg import generations, sparql
 
 from .conftest import DATA, mini_data
 
@@ -180,7 +180,7 @@ def test_repeat_speakers(seed_store, tmp_path):
               - {person: asha-khan, role: speaker, quote: "Ms. Asha Khan (Director, Example Org) opened the workshop."}
         """)
     data = mini_data(tmp_path, report=report)
-    with project.open_store(data, tmp_path / "build") as store:
+    with generations.open_store(data, tmp_path / "build") as store:
         rows = ask(store, "repeat-speakers")
     assert [(r["name"], r["events"]) for r in rows] == [("Asha Khan", "2")]
 

@@ -15,7 +15,7 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from kg import export, network, project, sparql
+from kg import export, network, generations, sparql
 from kg.remote import RemoteError, RemoteStore, iso_duration
 
 from .conftest import DATA, ROOT, kg, require
@@ -58,8 +58,8 @@ def virtuoso(tmp_path_factory):
 @pytest.fixture(scope="session")
 def three_stores(virtuoso, seed_build):
     """The seed data on the embedded store, in rdflib's memory and on Virtuoso, at the public level."""
-    stores = {"oxigraph": project.open_store(DATA, seed_build), "memory": project.open_store(DATA, store="memory"),
-              "virtuoso": project.open_store(DATA, store=virtuoso)}  # fmt: skip
+    stores = {"oxigraph": generations.open_store(DATA, seed_build), "memory": generations.open_store(DATA, store="memory"),
+              "virtuoso": generations.open_store(DATA, store=virtuoso)}  # fmt: skip
     yield stores
     for store in stores.values():
         store.close()

@@ -25,7 +25,7 @@ import pyoxigraph as ox
 import pytest
 import yaml
 
-from kg import export, project
+from kg import export, generations
 from kg.vocab import KG, RDF
 
 from .conftest import copy_data, kg
@@ -139,7 +139,7 @@ def leaks(text: str, strings: list[str]) -> list[str]:
 
 
 def count(data: Path, build_dir: Path, level: str, sparql: str) -> int:
-    with project.open_store(data, build_dir, level=level) as store:
+    with generations.open_store(data, build_dir, level=level) as store:
         return int(next(iter(store.query(sparql)))[0])
 
 
@@ -363,12 +363,12 @@ def test_visualization_holds_nothing_of_the_person(person_case, tmp_path):
     data, build = person_case["marked"]
     pages = {}
     for level in ("public", "restricted"):
-        with project.open_store(data, build, level=level) as store:
+        with generations.open_store(data, build, level=level) as store:
             pages[level] = viz.render(store, tmp_path / f"{level}.html").read_text(encoding="utf-8")
     assert leaks(pages["public"], PERSON_STRINGS) == []
     assert "John Collins" in leaks(pages["restricted"], PERSON_STRINGS)
     absent_data, absent_build = person_case["absent"]
-    with project.open_store(absent_data, absent_build) as store:
+    with generations.open_store(absent_data, absent_build) as store:
         absent_page = viz.render(store, tmp_path / "absent.html").read_text(encoding="utf-8")
     # the same nodes, edges, sizes and counts as if he did not exist; only quoted sentences differ
     # (the deleted copy still quotes sentences naming him, where the marked one withholds them)
@@ -388,7 +388,7 @@ def test_metrics_files_hold_nothing_of_the_person(person_case, tmp_path):
     written = {}
     for case, level in (("marked", "public"), ("absent", "public"), ("marked", "restricted")):
         data, build = person_case[case]
-        with project.open_store(data, build, level=level) as store:
+        with generations.open_store(data, build, level=level) as store:
             paths = metrics.write_all(store, tmp_path / f"{case}-{level}")
         written[(case, level)] = {Path(p).relative_to(tmp_path / f"{case}-{level}"): Path(p).read_bytes() for p in paths}
     public, absent = written[("marked", "public")], written[("absent", "public")]

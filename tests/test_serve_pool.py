@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from kg.project import current_generation
+from kg.generations import current_generation
 from kg.serve import worker as worker_module
 from kg.serve.settings import Settings
 

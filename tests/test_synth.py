@@ -6,7 +6,7 @@ import hashlib
 from collections import Counter
 from pathlib import Path
 
-from kg import project
+from kg import generations
 from kg.records import load_records
 
 from .conftest import kg
@@ -69,10 +69,10 @@ def test_refuses_a_folder_that_holds_something(tmp_path):
 def test_changed_synthetic_report_rebuilds_and_unchanged_does_not(tmp_path):
     data = tmp_path / "d"
     assert kg("synth", "--events", 8, "--out", data, "--seed", 3).exit_code == 0
-    first = project.build(data, tmp_path / "b")
-    again = project.build(data, tmp_path / "b")
+    first = generations.build(data, tmp_path / "b")
+    again = generations.build(data, tmp_path / "b")
     assert first.rebuilt and not again.rebuilt and again.path == first.path
     report = data / "reports" / "report-000002.yaml"
     report.write_text(report.read_text().replace("title: Synthetic report 2", "title: Synthetic report two"))
-    changed = project.build(data, tmp_path / "b")
+    changed = generations.build(data, tmp_path / "b")
     assert changed.rebuilt and changed.path != first.path

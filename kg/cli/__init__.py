@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ..project import BuildBusy
+from ..generations import BuildBusy
 from ..records import RecordsInvalid
 from ..remote import RemoteError
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from .. import export as export_mod
-from .. import project
+from .. import generations
 from ..validate import describe, findings
 from . import main
 from .options import graph_options, output_option, progress, write_output
@@ -30,7 +30,7 @@ def build(ctx, force):
     if ctx.store != "oxigraph":
         raise click.ClickException(f"`kg build` writes the on-disk store or a SPARQL server; --store {ctx.store} "
                                    "is built in memory by each command that uses it.")  # fmt: skip
-    result = project.build(ctx.data_dir, ctx.build_dir, ctx.base, force=force, level=ctx.level,
+    result = generations.build(ctx.data_dir, ctx.build_dir, ctx.base, force=force, level=ctx.level,
                            progress=progress)  # fmt: skip
     for warning in result.warnings:  # found when the records are read, so on a rebuild
         click.echo(f"warning: {warning}", err=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .. import project, vocab
+from .. import generations, vocab
 from ..export import write_atomic
 
 
@@ -55,7 +55,7 @@ def graph_options(func):
     @functools.wraps(func)
     def wrapper(data_dir, build_dir, base, store, level, **kwargs):
         def open_graph(level_override=None):
-            return project.open_store(data_dir, build_dir, base, level=level_override or level, store=store,
+            return generations.open_store(data_dir, build_dir, base, level=level_override or level, store=store,
                                       progress=progress)  # fmt: skip
 
         ctx = GraphContext(data_dir, build_dir, base, store, level, open_graph)

@@ -171,7 +171,7 @@ def serve_cmd(ctx, host, port, timeout, max_rows, workers, queue_timeout, worker
       kg serve --workers 4 --worker-memory 2GiB --per-client 1
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5' http://127.0.0.1:7878/sparql
     """
-    from .. import project, serve
+    from .. import generations, serve
     from ..serve.guards import host_name
     from ..serve.settings import parse_size
 
@@ -192,7 +192,7 @@ def serve_cmd(ctx, host, port, timeout, max_rows, workers, queue_timeout, worker
     if memory and memory < 256 * 2**20:
         raise click.BadParameter(f"{worker_memory} is too little for a worker (it needs about 110 MiB to start): "
                                  "give at least 256MiB, or 0 for no limit", param_hint="--worker-memory")  # fmt: skip
-    project.build(ctx.data_dir, ctx.build_dir, ctx.base, level=ctx.level, progress=progress)
+    generations.build(ctx.data_dir, ctx.build_dir, ctx.base, level=ctx.level, progress=progress)
     settings = serve.Settings(build_dir=Path(ctx.build_dir), base=ctx.base, level=ctx.level, timeout=timeout,
                               max_rows=max_rows, workers=workers, queue_timeout=queue_timeout,
                               allowed_hosts=allow_hosts, worker_memory=memory, per_client=per_client)  # fmt: skip

@@ -10,13 +10,13 @@ import sys
 import tempfile
 import time
 
-from .. import network, project
+from .. import network, generations
 from .measure import graph_metrics, node_metrics
 
 
 def main(data: str = "data") -> None:
     with tempfile.TemporaryDirectory() as build:
-        with project.open_store(data, build) as store:
+        with generations.open_store(data, build) as store:
             print(f"{'projection':<14}{'nodes':>8}{'edges':>9}{'project s':>11}{'metrics s':>11}  betweenness")
             for name in network.projections():
                 started = time.perf_counter()

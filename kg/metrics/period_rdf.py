@@ -8,7 +8,7 @@ both included). SPARQL can then ask for a node's betweenness in 2024::
                          kg:period "2024" ; kg:betweenness ?b }
 
 The quads go to ``<build>/graph-extras/metrics-<projection>-periods.nq`` (with the records'
-fingerprint header, so ``kg.project.build`` loads them with the records, atomically); a rerun
+fingerprint header, so ``kg.generations.build`` loads them with the records, atomically); a rerun
 that changes no figure leaves the file untouched.
 """
 

@@ -16,7 +16,7 @@ reader below that level never sees figures computed from facts above it)::
 
 The quads go to ``<build>/graph-extras/metrics-<projection>.nq``, whose first line names the
 digest of the records readable at the level (``kg.inputs.EXTRAS_HEADER``), read from the generation
-the store was opened from, and ``kg.project.build`` then loads them with the records,
+the store was opened from, and ``kg.generations.build`` then loads them with the records,
 atomically. The time is when the content of that level was first built (not the wall clock, and
 not a rebuild that changed only records above the level), and a file whose figures did not change
 is left untouched, so running the command twice changes nothing, and nothing in it depends on
@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .. import project
+from .. import generations
 from ..export import write_atomic
 from ..vocab import KG, PROV, RDF, RDFS, XSD
 from .files import measure_projection
@@ -118,8 +118,8 @@ def _without_time(text: bytes) -> list[bytes]:
 
 def load_into_graph(data_dir=None, build_dir=None, base=None, level: str = "public", progress=None):
     """After ``into_graph`` (and with its store closed): rebuild, so the new figures are in the graph,
-    swapped in atomically. Returns the build as seen at ``level`` (``kg.project.Level``)."""
-    return project.build(data_dir, build_dir, base, progress=progress, level=level).at(level)
+    swapped in atomically. Returns the build as seen at ``level`` (``kg.generations.Level``)."""
+    return generations.build(data_dir, build_dir, base, progress=progress, level=level).at(level)
 
 
 def into_graph(store, projections, data_dir=None, build_dir=None, base=None, k=None, engine="auto",
@@ -130,7 +130,7 @@ def into_graph(store, projections, data_dir=None, build_dir=None, base=None, k=N
     Everything comes from the build generation the store was opened from (``store.generation``):
     its level's records digest (the file's header), its build time, its build folder. ``data_dir``,
     ``build_dir`` and ``base`` are accepted for old callers and not needed. The caller closes the
-    store and then runs ``kg.project.build``, which loads the new figures atomically.
+    store and then runs ``kg.generations.build``, which loads the new figures atomically.
     """
     def files(when):
         for name in projections:
@@ -144,15 +144,15 @@ def write_back(store, files) -> list[tuple[Path, bool]]:
     """Write figures computed from ``store`` beside the build generation it was opened from
     (``store.generation``): ``files(when)`` yields ``(file name, quads)``, ``when`` being the level's
     build time. Each file goes under the generation's graph-extras with its level's records digest
-    as header, so ``kg.project.build`` loads it with the records, atomically, and drops it once the
+    as header, so ``kg.generations.build`` loads it with the records, atomically, and drops it once the
     records change; a file whose figures did not change is left alone. Returns ``(path, changed)``."""
     generation = getattr(store, "generation", None)
     if generation is None:
         raise ValueError("metrics are written back into the on-disk store only: open it with store \"oxigraph\" "
                          "(the default)")  # fmt: skip
-    header = (project.EXTRAS_HEADER + project.level_records_digest(generation, store.level) + "\n").encode()
-    when = project.level_built_at(generation, store.level)
-    folder = project.extras_dir(project.build_dir_of(generation))
+    header = (generations.EXTRAS_HEADER + generations.level_records_digest(generation, store.level) + "\n").encode()
+    when = generations.level_built_at(generation, store.level)
+    folder = generations.extras_dir(generations.build_dir_of(generation))
     out = []
     for file_name, quads in files(when):
         data = header + ox.serialize(quads, format=ox.RdfFormat.N_QUADS)

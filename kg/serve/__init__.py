@@ -61,7 +61,7 @@ def create_app(settings: Settings, host: str = "127.0.0.1", port: int = 7878) ->
     from contextlib import asynccontextmanager
 
     from ..bindings import with_values
-    from ..project import current_generation, generation_name
+    from ..generations import current_generation, generation_name
 
     state: dict = {}
 

@@ -105,7 +105,7 @@ def limit_cpu(seconds: float) -> None:
 def _worker_main(conn, base: str, level: str, max_rows: int, memory: int = 0, isolate: bool = True,
                  build_dir: str | None = None, timeout: float | None = None) -> None:  # fmt: skip
     """A worker: confine itself, open the live store read-only, answer jobs from ``conn`` until it closes."""
-    from ..project import current_generation
+    from ..generations import current_generation
     from ..store import OxigraphStore
 
     network = isolate_network() if isolate else "off"
