@@ -264,63 +264,6 @@ def build_step(engine: str, data: Path, build_dir: Path) -> None:
 # ---------------------------------------------------------------------------------------------------
 # The parent side.
 
-
-class Worker:
-    """A child process holding one engine's store; a task past its limit kills it (a new one starts)."""
-
-    def __init__(self, engine: str, data: Path, build_dir: Path, out_dir: Path, limit: float):
-        self.args = [sys.executable, __file__, "--worker", engine, str(data), str(build_dir), str(out_dir), str(limit)]
-        self.limit = limit
-        self.proc = None
-        self.lines: queue.Queue = queue.Queue()
-
-    def _start(self) -> dict:
-        self.proc = subprocess.Popen(self.args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
-        self.lines = queue.Queue()
-        threading.Thread(target=lambda p=self.proc, q=self.lines: [q.put(line) for line in p.stdout] + [q.put(None)],
-                         daemon=True).start()  # fmt: skip
-        return self._read(max(self.limit, 600))
-
-    def _read(self, timeout: float) -> dict:
-        line = self.lines.get(timeout=timeout)
-        if line is None:
-            raise RuntimeError("the worker exited")
-        return json.loads(line)
-
-    def run(self, task: dict) -> dict:
-        if self.proc is None or self.proc.poll() is not None:
-            self.ready = self._start()
-        self.proc.stdin.write(json.dumps(task) + "\n")
-        self.proc.stdin.flush()
-        try:
-            return self._read(task.get("timeout") or self.limit * task.get("repeat", 1) + 5)
-        except queue.Empty:
-            self.stop()
-            return {"seconds": [self.limit], "timed_out": True, "size": None, "maxrss_mib": None}
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        self.proc = None
-
-
-def child(args: list[str], limit: float) -> dict:
-    """Run one step in a child process; its peak memory from RUSAGE_CHILDREN would mix steps, so the
-    child reports its own ru_maxrss."""
-    try:
-        done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, timeout=limit, cwd=ROOT)
-    except subprocess.TimeoutExpired:
-        return {"seconds": [limit], "timed_out": True, "size": None, "maxrss_mib": None}
-    if done.returncode != 0:
-        raise RuntimeError(f"step {args} failed:\n{done.stderr[-2000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def say(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
 ENGINES = ("kg", "rdflib", "virtuoso")
 LABELS = {"kg": "kg (embedded Oxigraph)", "rdflib": "rdflib (in memory)", "virtuoso": "Virtuoso 7 (kg.remote)"}
 SCRIPT = ROOT / "scripts" / "virtuoso.sh"
