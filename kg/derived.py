@@ -102,6 +102,24 @@ class Collector:
             if rank < table.get(key, 99):
                 table[key] = rank
 
+    def contribution(self, quads: Iterable[ox.Quad]) -> tuple[dict, dict]:
+        """What ``quads`` alone add, as (pairs, typed) tables for ``merge`` (a build keeps them per
+        report, so an unchanged report's quads need not be read again)."""
+        part = Collector(self.base)
+        part._rank_of = self._rank_of
+        part.add(quads)
+        return ({name: table for name, table in part.pairs.items() if table},
+                {name: table for name, table in part.typed.items() if table})  # fmt: skip
+
+    def merge(self, pairs: dict, typed: dict) -> None:
+        """Add a ``contribution``: each pair or subject keeps the lowest rank stating it."""
+        for mine, theirs in ((self.pairs, pairs), (self.typed, typed)):
+            for name, table in theirs.items():
+                into = mine[name]
+                for key, rank in table.items():
+                    if rank < into.get(key, 99):
+                        into[key] = rank
+
     def quads(self) -> list[ox.Quad]:
         """The derived graphs, one per level that derives something its levels below do not."""
         by_rank: dict[int, list] = {}
@@ -115,11 +133,53 @@ class Collector:
                 out.extend(_describe(graph, level))
         return out
 
+    def facts(self) -> dict[tuple[str, str, str], int]:
+        """Every derived fact with the rank (level) of the graph it goes into."""
+        return derive_ranked(self.pairs, self.typed, self.base)
+
     def at(self, rank: int) -> dict:
         """The relations as a level of this rank reads them (for ``derive``)."""
         view = {name: {k for k, r in table.items() if r <= rank} for name, table in self.pairs.items()}
         view.update({name: {k for k, r in table.items() if r <= rank} for name, table in self.typed.items()})
         return view
+
+
+def nquads(facts: dict[tuple[str, str, str], int], base: str) -> dict[int, tuple[bytes, int]]:
+    """The derived graphs as N-Quads, per rank: (bytes, number of quads), the same quads as
+    ``Collector.quads`` written as text directly (a million pyoxigraph terms cost seconds; the
+    store is a set, so the order does not matter). Every
+    subject and object is an IRI the records or ``node`` made (checked already), the one literal
+    a ``kgd:link`` kind."""
+    by_rank: dict[int, list] = {}
+    for fact, rank in facts.items():
+        by_rank.setdefault(rank, []).append(fact)
+    out = {}
+    link = KGD + "link"
+    for rank, level in enumerate(levels.LEVEL_RANK):
+        if rank in by_rank:
+            graph = graph_iri(base, level)
+            lines = [f'<{s}> <{p}> {_literal(o) if p == link else "<" + o + ">"} <{graph}> .\n'
+                     for s, p, o in by_rank[rank]]  # fmt: skip
+            described = _describe(ox.NamedNode(graph), level)
+            data = "".join(lines).encode() + ox.serialize(described, format=ox.RdfFormat.N_QUADS)
+            out[rank] = (data, len(lines) + len(described))
+    return out
+
+
+def fact_quads(facts, base: str) -> list[ox.Quad]:
+    """The quads of some derived facts, each ((s, p, o), rank) in the graph of its rank."""
+    graphs = [ox.NamedNode(graph_iri(base, level)) for level in levels.LEVEL_RANK]
+    return [ox.Quad(*_terms(fact), graphs[rank]) for fact, rank in facts]
+
+
+def describe_quads(base: str, rank: int) -> list[ox.Quad]:
+    """What the derived graph of a rank says about itself (written with its first fact)."""
+    level = levels.LEVELS[rank]
+    return _describe(ox.NamedNode(graph_iri(base, level)), level)
+
+
+def _literal(text: str) -> str:
+    return str(ox.Literal(text))
 
 
 def _terms(fact: tuple[str, str, str]) -> tuple:

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import config, derived, to_rdf
+from . import config, derived, increments, to_rdf
 from .inputs import (  # noqa: F401 - the names below were defined here before kg.inputs; callers still use them
     CODE_FILES, EXTRAS_HEADER, BuildInputs, Spill, Summary, all_quads, current_extras, extras_dir, fingerprint,
     records_fingerprint, select_extras,
@@ -179,44 +179,94 @@ def build(data_dir=None, build_dir=None, base=None, force: bool = False, progres
         if live is not None and live.name == name and not force:
             summary = Summary(**before["summary"])
             return BuildResult(live, summary, False, time.perf_counter() - started, levels=_levels(before, None))
-        held.append(f"reading records in {data_dir}")
-        records = inputs.records()
-        warnings = records.warnings
-        held.append("turning records into RDF")
-        target = root / name
-        tmp = root / f".{name}.tmp-{os.getpid()}"
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        spilled = Spill(tmp, base)
-        deriving = derived.Collector(base)  # kg.derived: the joins the named queries need, per level
-        for chunk in to_rdf.record_quad_chunks(records, base):
-            spilled.add(chunk)
-            deriving.add(chunk)
-        spilled.add(list(to_rdf.ontology_quads(config.ontology_dir(), base)), digest=False)  # digested as files
-        summary = summarize(records, spilled.total)  # records and ontology, not the graph-extras
-        spilled.add(deriving.quads(), records=False)  # nor the derived graphs
-        del records, inputs  # the stores below are loaded from files: free the records first
-        records_digests = spilled.records_digests()
-        for path, _ in select_extras(extras, set(records_digests.values()), held.append, level):
-            spilled.add(list(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS)), records=False)
-        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        level_info = spilled.level_info(records_digests, before.get("level_info") if before else None, now)
-        shown_before = (before or {}).get("level_info", {}).get(level, {}).get("name")
-        changed = force or shown_before != level_info[level]["name"]
-        say = (progress or (lambda message: None)) if changed else (lambda message: None)
-        for message in held:
-            say(message)
+        inputs.file_digests().save()
+        static = inputs.static_key()
+        reusable = not force and before is not None and before.get("static") == static and "parts" in before
+        job = dict(inputs=inputs, live=live, before=before, extras=extras, name=name, fp=fp, force=force,
+                   progress=progress, level=level, started=started)  # fmt: skip
+        if reusable:
+            try:
+                return _rebuild(**job, incremental=True)
+            except increments.NotIncremental as why:
+                if progress and not why.quiet:
+                    progress(f"building the stores again ({why})")
+        return _rebuild(**job, incremental=False)
+
+
+def _rebuild(inputs: BuildInputs, live, before, extras, name, fp, force, progress, level, started,
+             incremental: bool) -> BuildResult:  # fmt: skip
+    """A new generation: the live one's stores updated (``incremental``; raises
+    ``increments.NotIncremental`` when they cannot be) or stores loaded from the quads."""
+    data_dir, build_dir, base = inputs.data_dir, inputs.build_dir, inputs.base
+    shown = LEVEL_RANK[level]
+    held: list[str] = []  # progress waits until we know whether the shown level changed
+    root = store_root(build_dir)
+    static = inputs.static_key()
+    held.append(f"reading records in {data_dir}")
+    records_cache = increments.RecordsCache(build_dir, data_dir, inputs.file_digests())
+    records = inputs.records(records_cache)
+    warnings = records.warnings
+    held.append("turning records into RDF")
+    target = root / name
+    tmp = root / f".{name}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        return _write_generation(inputs, records, records_cache, live, before, extras, name, fp, force, progress,
+                                 level, started, incremental, tmp, target, static, held, warnings, shown)  # fmt: skip
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # renamed into place when the build succeeded
+
+
+def _write_generation(inputs, records, records_cache, live, before, extras, name, fp, force, progress, level,
+                      started, incremental, tmp, target, static, held, warnings, shown) -> BuildResult:  # fmt: skip
+    data_dir, build_dir, base = inputs.data_dir, inputs.build_dir, inputs.base
+    root = store_root(build_dir)
+    spilled = Spill(None if incremental else tmp, base)  # updating the live stores: nothing to spill
+    deriving = derived.Collector(base)  # kg.derived: the joins the named queries need, per level
+    previous = before.get("parts") if incremental else None
+    converted = increments.convert(records, base, build_dir, records_cache.keys, spilled, deriving, previous)
+    spilled.add(list(to_rdf.ontology_quads(config.ontology_dir(), base)), digest=False)  # digested as files
+    summary = summarize(records, spilled.total)  # records and ontology, not the graph-extras
+    facts = deriving.facts()
+    del deriving
+    for rank, (data, n) in derived.nquads(facts, base).items():  # nor the derived graphs, which follow
+        spilled.add_pieces([(rank, data, n, None, None)], records=False, digest=False)  # from the records
+    sources = {r.source.id for r in records.reports}
+    inputs._records = None
+    del records  # the stores below are loaded from files: free the records first
+    records_digests = spilled.records_digests()
+    chosen = select_extras(extras, set(records_digests.values()), held.append, level)
+    loaded_extras = []
+    for path, digest in chosen:
+        quads = list(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS))
+        spilled.add(quads, records=False)
+        loaded_extras.append([path.name, digest, sorted({q.graph_name.value for q in quads})])
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    level_info = spilled.level_info(records_digests, before.get("level_info") if before else None, now)
+    shown_before = (before or {}).get("level_info", {}).get(level, {}).get("name")
+    changed = force or shown_before != level_info[level]["name"]
+    say = (progress or (lambda message: None)) if changed else (lambda message: None)
+    for message in held:
+        say(message)
+    if incremental:
+        delta = increments.StoreDelta(base, build_dir, live, before, converted, facts, loaded_extras, chosen, sources)
+        levels = delta.apply(tmp, spilled.ranks, say, shown)
+    else:
         levels = _write_level_stores(tmp, spilled, say, shown)
-        meta = {"fingerprint": fp, "base": base, "levels": levels, "data": str(data_dir.resolve()), "summary": asdict(summary),
-                "built_at": now, "level_info": level_info}  # fmt: skip
-        (tmp / "summary.json").write_text(json.dumps(meta, indent=2))
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(tmp, target)
-        _write_atomic(root / "CURRENT", name)
-        _prune(root, keep=name, previous=live.name if live else None)
-        return BuildResult(target, summary, True, time.perf_counter() - started, warnings=warnings,
-                           levels=_levels(meta, before, True, force))
+    increments.save_facts(tmp, facts)
+    meta = {"fingerprint": fp, "base": base, "levels": levels, "data": str(data_dir.resolve()), "summary": asdict(summary),
+            "built_at": now, "level_info": level_info, "static": static, "extras": loaded_extras,
+            "parts": {p.name: [p.key, p.owner] for p in converted.parts}}  # fmt: skip
+    (tmp / "summary.json").write_text(json.dumps(meta, indent=2))
+    if target.exists():
+        shutil.rmtree(target)
+    os.replace(tmp, target)
+    _write_atomic(root / "CURRENT", name)
+    _prune(root, keep=name, previous=live.name if live else None)
+    increments.prune(build_dir, converted, records_cache)
+    return BuildResult(target, summary, True, time.perf_counter() - started, warnings=warnings,
+                       levels=_levels(meta, before, True, force))
 
 
 def _meta(generation: Path | None) -> dict | None:

@@ -21,19 +21,34 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import config, derived, to_rdf
+from .buildcache import FileDigests, sha256_file
 from .levels import LEVEL_RANK, LEVELS, graph_rank, label_rank
 from .records import Records, load_records
 
 # What shapes a store: a change to any of these files rebuilds.
 CODE_FILES = ("to_rdf.py", "records/__init__.py", "records/model.py", "records/checks.py", "records/loader.py",
               "records/references.py", "records/names.py", "vocab.py", "yamlfile.py", "generations.py", "store.py",
-              "levels.py", "inputs.py", "derived.py")  # fmt: skip
+              "levels.py", "inputs.py", "derived.py", "buildcache.py", "increments.py")  # fmt: skip
 
 
 def _code():
     package = Path(__file__).parent
     for name in CODE_FILES:
         yield (package / name).read_bytes()
+
+
+_CODE_DIGEST: str | None = None
+
+
+def code_digest() -> str:
+    """A digest of the build code (``CODE_FILES``): a cache entry made by other code is never used."""
+    global _CODE_DIGEST
+    if _CODE_DIGEST is None:
+        digest = hashlib.sha256()
+        for data in _code():
+            digest.update(hashlib.sha256(data).digest())
+        _CODE_DIGEST = digest.hexdigest()
+    return _CODE_DIGEST
 
 
 @dataclass
@@ -52,23 +67,56 @@ class Summary:
         return [f"{name:<15}{value:>9,}" for name, value in asdict(self).items()]
 
 
-def fingerprint(data_dir: Path, base: str) -> str:
+def fingerprint(data_dir: Path, base: str, digests: FileDigests | None = None) -> str:
+    """A digest of the base IRI, the build code, the ontology and every file of the data folder (its
+    path and content). With ``digests`` (``kg.buildcache.FileDigests``) a file whose size and
+    modification time did not change since the last look is not read again."""
     digest = hashlib.sha256()
     digest.update(base.encode())
-    for data in _code():
-        digest.update(data)
-    roots = [(config.ontology_dir(), "ontology"), (data_dir, "data")]
-    for root, label in roots:
-        for path in sorted(p for p in root.rglob("*") if p.is_file()):
-            relative = path.relative_to(root)
-            if any(part.startswith(".") for part in relative.parts):
-                continue
+    digest.update(code_digest().encode())
+    for root, label in ((config.ontology_dir(), "ontology"), (Path(data_dir), "data")):
+        for relative, path, entry in input_files(root):
             digest.update(f"\0{label}/{relative}\0".encode())
-            if not path.resolve().is_relative_to(root.resolve()):  # a link out: the records refuse it
+            if entry is None:  # a link out of the folder: the records refuse it
                 digest.update(os.readlink(path).encode() if path.is_symlink() else b"outside")
-                continue
-            digest.update(path.read_bytes())
+            elif digests is not None:
+                digest.update(digests.digest(path, entry.stat()).encode())
+            else:
+                digest.update(sha256_file(path).encode())
     return digest.hexdigest()
+
+
+def input_files(root: Path) -> list[tuple[str, Path, os.DirEntry | None]]:
+    """Every file under ``root`` that is not hidden (nor in a hidden folder), sorted by its relative
+    path: (relative path, path, its directory entry, or None when it is a link to a file outside
+    ``root``). Links to folders are not followed (as ``Path.rglob``)."""
+    out: list = []
+    resolved_root = None
+
+    def walk(folder: Path, prefix: tuple[str, ...]) -> None:
+        nonlocal resolved_root
+        try:
+            entries = list(os.scandir(folder))
+        except (FileNotFoundError, NotADirectoryError, PermissionError):
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            parts = (*prefix, entry.name)
+            if entry.is_symlink():
+                path = Path(entry.path)
+                if not path.is_file():
+                    continue
+                resolved_root = resolved_root or root.resolve()
+                out.append((parts, path, entry if path.resolve().is_relative_to(resolved_root) else None))
+            elif entry.is_dir(follow_symlinks=False):
+                walk(Path(entry.path), parts)
+            elif entry.is_file(follow_symlinks=False):
+                out.append((parts, Path(entry.path), entry))
+
+    walk(Path(root), ())
+    out.sort(key=lambda item: item[0])
+    return [("/".join(parts), path, entry) for parts, path, entry in out]
 
 
 def all_quads(records: Records, base: str) -> list[ox.Quad]:
@@ -101,11 +149,11 @@ def records_digests(records: Records, base: str) -> dict[str, str]:
     return spilled.records_digests()
 
 
-def extras_files(build_dir: Path) -> list[tuple[Path, str]]:
+def extras_files(build_dir: Path, digests: FileDigests | None = None) -> list[tuple[Path, str]]:
     """The derived graphs waiting to be loaded, with a digest of each file."""
     folder = extras_dir(build_dir)
     paths = sorted(folder.glob("*.nq")) if folder.is_dir() else []
-    return [(path, hashlib.sha256(path.read_bytes()).hexdigest()) for path in paths]
+    return [(path, digests.digest(path) if digests is not None else sha256_file(path)) for path in paths]
 
 
 def _extras_header(path: Path) -> str:
@@ -145,21 +193,36 @@ class BuildInputs:
         self._fingerprint: str | None = None
         self._records: Records | None = None
         self._digests: dict[str, str] | None = None
+        self._files: FileDigests | None = None
+
+    def file_digests(self) -> FileDigests:
+        """The digests of the input files, by size and modification time first (``kg.buildcache``)."""
+        if self._files is None:
+            self._files = FileDigests(self.build_dir)
+        return self._files
 
     def fingerprint(self) -> str:
         """A digest of the records, the ontology, the base IRI and the build code (not the extras)."""
         if self._fingerprint is None:
-            self._fingerprint = fingerprint(self.data_dir, self.base)
+            self._fingerprint = fingerprint(self.data_dir, self.base, self.file_digests())
         return self._fingerprint
 
-    def records(self) -> Records:
+    def records(self, cache=None) -> Records:
+        """The checked records; ``cache`` (``kg.increments.RecordsCache``) reuses unchanged files."""
         if self._records is None:
-            self._records = load_records(self.data_dir)
+            self._records = load_records(self.data_dir, cache)
         return self._records
+
+    def static_key(self) -> str:
+        """A digest of what every part of a build depends on: the base IRI, the build code and the
+        ontology (after ``fingerprint``, which looked at the ontology's files)."""
+        digests = self.file_digests()
+        files = [(relative, digests.known(path) or "") for relative, path, _ in input_files(config.ontology_dir())]
+        return hashlib.sha256(repr((self.base, code_digest(), files)).encode()).hexdigest()
 
     def extras_files(self) -> list[tuple[Path, str]]:
         """Every derived graph waiting in the build folder, fresh or stale, with a digest of each."""
-        return extras_files(self.build_dir)
+        return extras_files(self.build_dir, self.file_digests())
 
     def key(self, extras: list[tuple[Path, str]]) -> str:
         """A digest of the fingerprint and of the derived graphs ``extras`` loaded with it."""
@@ -214,6 +277,7 @@ class Spill:
     def __init__(self, folder: Path | None, base: str):
         self.folder, self.base = folder, base
         self.files: dict[int, Path] = {}
+        self.ranks: set[int] = set()  # the ranks that hold any quad (each has a store)
         self.counts: dict[int, int] = {}  # every quad, extras included: what each store loads
         self.total = 0
         self._handles: dict = {}
@@ -234,28 +298,43 @@ class Spill:
     def add(self, quads: list[ox.Quad], records: bool = True, digest: bool = True) -> None:
         """``records``: quads of the records (counted and digested as such), else graph-extras;
         ``digest=False`` for the ontology, whose files are digested instead."""
+        self.add_pieces(self.pieces(quads, count=records and digest), records, digest)
+
+    def pieces(self, quads: list[ox.Quad], count: bool = True) -> list[tuple]:
+        """``quads`` as what ``add_pieces`` takes: per rank, the N-Quads bytes, how many quads, and
+        (with ``count``) the counts of what they hold. A build keeps these per report."""
         by_rank: dict[int, list[ox.Quad]] = {}
         for q in quads:
             by_rank.setdefault(self.rank(q.graph_name.value), []).append(q)
+        out = []
         for rank, selected in by_rank.items():
-            data = ox.serialize(selected, format=ox.RdfFormat.N_QUADS)
+            typed, themes = self._counted(selected) if count else (None, None)
+            out.append((rank, ox.serialize(selected, format=ox.RdfFormat.N_QUADS), len(selected), typed, themes))
+        return out
+
+    def add_pieces(self, pieces: list[tuple], records: bool = True, digest: bool = True) -> None:
+        for rank, data, n, typed, themes in pieces:
+            self.ranks.add(rank)
             if self.folder is not None:
                 if rank not in self._handles:
                     self.files[rank] = self.folder / f".quads-{rank}.nq"
                     self._handles[rank] = open(self.files[rank], "wb")
                     self.counts[rank] = 0
                 self._handles[rank].write(data)
-                self.counts[rank] += len(selected)
+                self.counts[rank] += n
             if digest:
                 (self._records if records else self._extras)[rank].update(data)
             if records:
-                self._triples[rank] += len(selected)
+                self._triples[rank] += n
                 if digest:
-                    self._count(rank, selected)
-        self.total += len(quads)
+                    for key, value in typed.items():
+                        self._typed[rank][key] += value
+                    self._themes[rank] |= themes
+            self.total += n
 
-    def _count(self, rank: int, quads: list[ox.Quad]) -> None:
-        typed, themes = self._typed[rank], self._themes[rank]
+    @staticmethod
+    def _counted(quads: list[ox.Quad]) -> tuple[dict[str, int], set[str]]:
+        typed, themes = dict.fromkeys(("events", *_COUNTED.values()), 0), set()
         for q in quads:
             p = q.predicate.value
             if p == _TYPE:
@@ -266,6 +345,7 @@ class Spill:
                 typed["events"] += 1
             elif p == _SUBJECT and q.object.value.startswith(_THEME):
                 themes.add(q.object.value)
+        return typed, themes
 
     def records_digests(self) -> dict[str, str]:
         """Level -> ``level:digest`` of what the records, ontology, base and build code put at or

@@ -437,12 +437,36 @@ def record_quad_chunks(records: Records, base: str) -> Iterator[list[ox.Quad]]:
         >>> sum(len(chunk) for chunk in chunks) > 0  # doctest: +SKIP
         True
     """
-    emitter = _Emitter(records, base)
-    emitter.registry()
-    yield emitter.take()
+    chunks = Chunks(records, base)
+    yield chunks.registry()
     for report in records.reports:
-        emitter.report(report)
-        yield emitter.take()
+        yield chunks.report(report)
+
+
+class Chunks:
+    """The quads of the records a part at a time: the registries, then each report. A report's quads
+    depend only on the report, the registries and ``context(report)`` (so a build can keep them)."""
+
+    def __init__(self, records: Records, base: str):
+        self._emitter = _Emitter(records, base)
+
+    def registry(self) -> list[ox.Quad]:
+        self._emitter.registry()
+        return self._emitter.take()
+
+    def report(self, report: Report) -> list[ox.Quad]:
+        self._emitter.report(report)
+        return self._emitter.take()
+
+    def context(self, report: Report) -> str:
+        """What the report's quads take from other reports: the level of each event of another report
+        it names (``part_of``, a relation's ends, what a figure is about); the rest comes from the
+        report itself and the registries."""
+        emitter = self._emitter
+        named = {e.part_of for e in report.events if e.part_of} | {f.about for f in report.figures if f.about}
+        named |= {x for r in report.relations for x in (r.subject, r.object)}
+        levels = sorted((i, emitter.entity_level.get(emitter.entity(i).value, "public")) for i in named)
+        return repr(levels)
 
 
 def record_quads(records: Records, base: str, origins: dict | None = None) -> list[ox.Quad]:

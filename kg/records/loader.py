@@ -46,21 +46,36 @@ from .references import _check_references, _suggest
 # ---------------------------------------------------------------------------------------------------
 
 
-def load_records(data_dir: Path) -> Records:
-    """Load and check a data folder. Raises RecordsInvalid with every problem found."""
+class _NoCache:
+    """Every file read and checked again (``kg.increments.RecordsCache`` reuses unchanged ones)."""
+
+    def load(self, path: Path, name: str, problems: list, warnings: list, make):
+        return make()
+
+
+def load_records(data_dir: Path, cache=None) -> Records:
+    """Load and check a data folder. Raises RecordsInvalid with every problem found.
+
+    ``cache`` (``kg.increments.RecordsCache``) gives back what an unchanged file was read into; the
+    checks across files (every id a report names must exist) always run over the whole set."""
     data_dir = Path(data_dir)
+    cache = cache or _NoCache()
     problems: list[Problem] = []
     if not data_dir.is_dir():
         raise RecordsInvalid([Problem(str(data_dir), 0, "data", "no such folder", "pass --data DIR pointing at a records folder")])
+    warnings: list[Problem] = []
     before = len(problems)
-    people = _load_people(data_dir, problems)
+    people = cache.load(data_dir / "people.yaml", _rel(data_dir, data_dir / "people.yaml"), problems, warnings,
+                        lambda: _load_people(data_dir, problems))  # fmt: skip
     people_ok = not any(p.field == "file" for p in problems[before:])
     before = len(problems)
-    organizations = _load_organizations(data_dir, problems)
+    path = data_dir / "organizations.yaml"
+    organizations = cache.load(path, _rel(data_dir, path), problems, warnings, lambda: _load_organizations(data_dir, problems))
     orgs_ok = not any(p.field == "file" for p in problems[before:])
     report_files = sorted((data_dir / "reports").glob("*.yaml")) if (data_dir / "reports").is_dir() else []
-    warnings: list[Problem] = []
-    reports = [r for path in report_files if (r := _load_report(data_dir, path, problems, warnings)) is not None]
+    reports = [r for path in report_files
+               if (r := cache.load(path, _rel(data_dir, path), problems, warnings,
+                                   lambda path=path: _load_report(data_dir, path, problems, warnings))) is not None]  # fmt: skip
     records = Records(data_dir, people, organizations, reports)
     # A registry that could not be read would make every reference to it look unknown: skip those.
     _check_references(records, problems, people_ok, orgs_ok)

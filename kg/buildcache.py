@@ -1,0 +1,123 @@
+"""What a build remembers between runs, under ``<build>/cache/``: a cache, never a source of truth.
+
+* ``files.json``: the size, modification time and sha256 of every input file, so deciding whether
+  anything changed is a ``stat`` of each file; only a file whose size or time differs is read and
+  hashed again. A file changed within the last ``RACY_SECONDS`` of the last look is hashed anyway
+  (its next change could keep the same size and time stamp).
+* ``entries/<kind>/<key>.pickle``: what one input file became (its parsed and checked records, its
+  quads), keyed by a digest of everything it was made from (its bytes, kg's build code, …).
+
+Every entry is checked when read: a cache file that cannot be read, whose checksum (BLAKE2b of its
+bytes, checked before unpickling) or whose key or code version does not match, is ignored and made again (``load`` returns None). Writes go to a temporary file renamed
+into place, so a build killed half-way leaves no half-written entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import time
+from pathlib import Path
+
+RACY_SECONDS = 2.0
+_FORMAT = 1  # bump when the layout of an entry changes
+
+
+def cache_dir(build_dir) -> Path:
+    return Path(build_dir) / "cache"
+
+
+def sha256_file(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+class FileDigests:
+    """sha256 of files by path, read again only when a file's size or modification time changed."""
+
+    def __init__(self, build_dir):
+        self.path = cache_dir(build_dir) / "files.json"
+        self._known: dict[str, list] = {}
+        self._seen_at = 0.0
+        try:
+            saved = json.loads(self.path.read_text())
+            if saved.get("format") == _FORMAT:
+                self._known, self._seen_at = saved["files"], float(saved["seen_at"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass  # no cache or a broken one: hash everything
+        self._now: dict[str, list] = {}
+        self.hashed = 0  # how many files were read this time (for tests and the bench)
+
+    def digest(self, path: Path, stat: os.stat_result | None = None) -> str:
+        key = os.path.abspath(path)  # the same file whatever the working folder
+        stat = stat or path.stat()
+        known = self._known.get(key)
+        fresh = stat.st_mtime_ns / 1e9 < self._seen_at - RACY_SECONDS
+        if known and known[0] == stat.st_size and known[1] == stat.st_mtime_ns and fresh and isinstance(known[2], str):
+            digest = known[2]
+        else:
+            digest = sha256_file(path)
+            self.hashed += 1
+        self._now[key] = [stat.st_size, stat.st_mtime_ns, digest]
+        return digest
+
+    def known(self, path: Path) -> str | None:
+        """The digest of a file looked at by ``digest`` in this run, else None."""
+        entry = self._now.get(os.path.abspath(path))
+        return entry[2] if entry else None
+
+    def save(self) -> None:
+        """Remember this look (only when something was hashed or a file went away: a no-change
+        check writes nothing)."""
+        if not self.hashed and set(self._now) == set(self._known):
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomic(self.path, json.dumps({"format": _FORMAT, "seen_at": time.time(), "files": self._now}).encode())
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:  # a cache that cannot be written is only slower next time
+        tmp.unlink(missing_ok=True)
+
+
+class Entries:
+    """Pickled results keyed by a digest of their inputs, one file each, under ``kind``."""
+
+    def __init__(self, build_dir, kind: str, version: str):
+        self.folder = cache_dir(build_dir) / "entries" / kind
+        self.version = version  # kg's build code: an entry made by other code is never used
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{key[:40]}.pickle"
+
+    def load(self, key: str):
+        try:
+            data = self._path(key).read_bytes()
+            check, payload = data[:32], data[32:]
+            if hashlib.blake2b(payload, digest_size=32).digest() != check:
+                return None  # damaged: never unpickled
+            saved = pickle.loads(payload)  # noqa: S301 - our own cache, under the build folder, checked above
+            if isinstance(saved, tuple) and len(saved) == 4 and saved[:3] == (_FORMAT, self.version, key):
+                return saved[3]
+        except Exception:  # noqa: BLE001 - a missing, truncated or foreign entry: make it again
+            pass
+        return None
+
+    def save(self, key: str, value) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        payload = pickle.dumps((_FORMAT, self.version, key, value), protocol=pickle.HIGHEST_PROTOCOL)
+        _write_atomic(self._path(key), hashlib.blake2b(payload, digest_size=32).digest() + payload)
+
+    def prune(self, keep: set[str]) -> None:
+        """Remove entries not in ``keep`` (those of files that changed or went away)."""
+        names = {f"{key[:40]}.pickle" for key in keep}
+        if self.folder.is_dir():
+            for path in self.folder.iterdir():
+                if path.name not in names:
+                    path.unlink(missing_ok=True)
