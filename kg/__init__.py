@@ -16,10 +16,20 @@ Main entry points (the public API the notebooks use):
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 
-from .pipeline import run
-from .generations import build, open_store
-from .records import load_records
-from .validate import validate
+_EXPORTS = {"run": "pipeline", "build": "generations", "open_store": "generations", "load_records": "records",
+            "validate": "validate"}  # fmt: skip
+
+
+def __getattr__(name: str):
+    """The entry points above, imported when first used (so `kg query` does not load the metrics)."""
+    if name in _EXPORTS:
+        import importlib
+
+        value = getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 try:
     __version__ = _version("kg")  # set once, in pyproject.toml

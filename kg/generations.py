@@ -230,8 +230,15 @@ def _write_generation(inputs, records, records_cache, live, before, extras, name
     summary = summarize(records, spilled.total)  # records and ontology, not the graph-extras
     facts = deriving.facts()
     del deriving
-    for rank, (data, n) in derived.nquads(facts, base).items():  # nor the derived graphs, which follow
-        spilled.add_pieces([(rank, data, n, None, None)], records=False, digest=False)  # from the records
+    increments.save_facts(tmp, facts)
+    delta = None
+    if incremental:  # what changed in the derived facts, before they are freed
+        delta = increments.StoreDelta(base, build_dir, live, before, converted, facts)
+    if not incremental:
+        for rank, (data, n) in derived.nquads(facts, base).items():  # nor the derived graphs, which follow
+            spilled.add_pieces([(rank, data, n, None, None)], records=False, digest=False)  # from the records
+    spilled.ranks.update(facts.values())
+    del facts
     sources = {r.source.id for r in records.reports}
     inputs._records = None
     del records  # the stores below are loaded from files: free the records first
@@ -249,12 +256,11 @@ def _write_generation(inputs, records, records_cache, live, before, extras, name
     say = (progress or (lambda message: None)) if changed else (lambda message: None)
     for message in held:
         say(message)
-    if incremental:
-        delta = increments.StoreDelta(base, build_dir, live, before, converted, facts, loaded_extras, chosen, sources)
+    if delta is not None:
+        delta.extras(loaded_extras, chosen, sources)
         levels = delta.apply(tmp, spilled.ranks, say, shown)
     else:
         levels = _write_level_stores(tmp, spilled, say, shown)
-    increments.save_facts(tmp, facts)
     meta = {"fingerprint": fp, "base": base, "levels": levels, "data": str(data_dir.resolve()), "summary": asdict(summary),
             "built_at": now, "level_info": level_info, "static": static, "extras": loaded_extras,
             "parts": {p.name: [p.key, p.owner] for p in converted.parts}}  # fmt: skip

@@ -179,8 +179,7 @@ class StoreDelta:
     """What this build changes in the live generation's stores: the quads of the reports that
     changed, came or went, the derived facts that changed, and the graph-extras."""
 
-    def __init__(self, base: str, build_dir, live: Path, before: dict, converted: Converted, facts: dict,
-                 loaded_extras: list, chosen: list, sources: set[str]):  # fmt: skip
+    def __init__(self, base: str, build_dir, live: Path, before: dict, converted: Converted, facts: dict):
         self.base = base
         old_parts = before["parts"]
         new_parts = {p.name: p for p in converted.parts}
@@ -209,6 +208,10 @@ class StoreDelta:
         self.described = ({r for r in old_facts.values()}, {r for r in facts.values()})
         del old_facts
         self.live, self.before = live, before
+
+    def extras(self, loaded_extras: list, chosen: list, sources: set[str]) -> None:
+        """The graph-extras this build loads (``loaded_extras``: name, digest, graphs; ``chosen``: paths)."""
+        before, base = self.before, self.base
         old_extras = [e[:2] for e in before.get("extras", [])]
         self.extras_changed = old_extras != [e[:2] for e in loaded_extras]
         self.old_extra_graphs = sorted({g for e in before.get("extras", []) for g in e[2]})
@@ -266,9 +269,9 @@ class StoreDelta:
                 for graph in self.old_extra_graphs:
                     store.remove_graph(ox.NamedNode(graph))
                 add.update(q for q in extra_quads if graph_rank(q.graph_name.value, self.base) <= rank)
-            for quad in remove - add:
+            for quad in remove:
                 store.remove(quad)
-            store.extend(add - remove if not self.extras_changed else add)
+            store.extend(add)
             store.flush()
             del store
         return dict(levels)

@@ -2,17 +2,80 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
 
 from ..generations import BuildBusy
 from ..records import RecordsInvalid
-from ..remote import RemoteError
+
+# Which module defines each command: a command's module (and what it imports: networkx for the
+# metrics, Starlette for serve, …) is imported only when that command runs, or when every command
+# is listed (`kg --help`, ``main.commands``), so `kg query` starts quickly.
+COMMAND_MODULES = {
+    "build": "core", "validate": "core", "export": "core", "init": "init", "run": "run", "synth": "synth",
+    "extract": "extract", "merge": "merge", "query": "query", "queries": "query", "serve": "query", "viz": "viz",
+    "metrics": "metrics", "changes": "changes",
+}  # fmt: skip
+
+
+def _load_commands(names=None) -> None:
+    for module in dict.fromkeys(COMMAND_MODULES[n] for n in (names or COMMAND_MODULES) if n in COMMAND_MODULES):
+        importlib.import_module(f"{__name__}.{module}")
+
+
+class _Commands(dict):
+    """``main.commands``: reading it imports every command module first (registering is a plain write)."""
+
+    def _all(self):
+        _load_commands()
+        return self
+
+    def __getitem__(self, name):
+        return dict.__getitem__(self._all(), name)
+
+    def __iter__(self):
+        return dict.__iter__(self._all())
+
+    def __len__(self):
+        return dict.__len__(self._all())
+
+    def __contains__(self, name):
+        return dict.__contains__(self._all(), name)
+
+    def get(self, name, default=None):
+        return dict.get(self._all(), name, default)
+
+    def keys(self):
+        return dict.keys(self._all())
+
+    def values(self):
+        return dict.values(self._all())
+
+    def items(self):
+        return dict.items(self._all())
+
+
+def _is_remote_error(exc: Exception) -> bool:
+    remote = sys.modules.get("kg.remote")  # not imported: the error cannot be one of its
+    return remote is not None and isinstance(exc, remote.RemoteError)
 
 
 class KgGroup(click.Group):
     """Turns the library's errors into messages a person can act on: never a traceback."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.commands = _Commands(self.commands)
+
+    def get_command(self, ctx, cmd_name):
+        if not dict.__contains__(self.commands, cmd_name):
+            _load_commands([cmd_name])
+        return dict.get(self.commands, cmd_name)
+
+    def list_commands(self, ctx):
+        return sorted(self.commands)
 
     def invoke(self, ctx):
         try:
@@ -25,13 +88,13 @@ class KgGroup(click.Group):
             sys.exit(1)
         except BuildBusy as exc:
             raise click.ClickException(f"{exc}. Wait for it to finish, or stop it.") from None
-        except RemoteError as exc:
-            raise click.ClickException(str(exc)) from None
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit, KeyboardInterrupt):
             raise
         except OSError as exc:
             raise click.ClickException(f"{exc.filename or ''}: {exc.strerror or exc}. Check the path and its permissions.") from None
         except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback
+            if _is_remote_error(exc):
+                raise click.ClickException(str(exc)) from None
             raise click.ClickException(
                 f"unexpected error: {type(exc).__name__}: {exc}. "
                 "Please report it with the command you ran (set KG_DEBUG=1 to see the details)."
@@ -66,14 +129,4 @@ def main():
     """
 
 
-# Command modules register themselves on `main` when imported.
-from . import core  # noqa: E402,F401
-from . import init  # noqa: E402,F401
-from . import run  # noqa: E402,F401
-from . import synth  # noqa: E402,F401
-from . import extract  # noqa: E402,F401
-from . import merge  # noqa: E402,F401
-from . import query  # noqa: E402,F401
-from . import viz  # noqa: E402,F401
-from . import metrics  # noqa: E402,F401
-from . import changes  # noqa: E402,F401
+# Command modules register themselves on `main` when imported (see COMMAND_MODULES).
