@@ -48,20 +48,28 @@ class FileDigests:
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             pass  # no cache or a broken one: hash everything
         self._now: dict[str, list] = {}
+        self._trusted_before = int((self._seen_at - RACY_SECONDS) * 1e9)  # modified earlier: size and time suffice
         self.hashed = 0  # how many files were read this time (for tests and the bench)
 
-    def digest(self, path: Path, stat: os.stat_result | None = None) -> str:
+    def digest(self, path, stat: os.stat_result | None = None) -> str:
+        """``path``'s sha256 (``stat``: its ``os.stat``, when the caller has it)."""
         key = os.path.abspath(path)  # the same file whatever the working folder
-        stat = stat or path.stat()
+        return self._digest(key, stat or os.stat(key))
+
+    def _digest(self, key: str, stat: os.stat_result) -> str:
+        size, mtime = stat.st_size, stat.st_mtime_ns
         known = self._known.get(key)
-        fresh = stat.st_mtime_ns / 1e9 < self._seen_at - RACY_SECONDS
-        if known and known[0] == stat.st_size and known[1] == stat.st_mtime_ns and fresh and isinstance(known[2], str):
-            digest = known[2]
-        else:
-            digest = sha256_file(path)
-            self.hashed += 1
-        self._now[key] = [stat.st_size, stat.st_mtime_ns, digest]
+        if known and known[0] == size and known[1] == mtime and mtime < self._trusted_before and isinstance(known[2], str):
+            self._now[key] = known
+            return known[2]
+        digest = sha256_file(key)
+        self.hashed += 1
+        self._now[key] = [size, mtime, digest]
         return digest
+
+    def digest_entry(self, entry: os.DirEntry) -> str:
+        """As ``digest``, for an entry of ``os.scandir`` under an absolute folder."""
+        return self._digest(entry.path, entry.stat())
 
     def known(self, path: Path) -> str | None:
         """The digest of a file looked at by ``digest`` in this run, else None."""

@@ -175,22 +175,28 @@ def build(data_dir=None, build_dir=None, base=None, force: bool = False, progres
         name = "gen-" + inputs.key(extras)[:16]
         fp = inputs.fingerprint()
         live = current_generation(build_dir)
+        inputs.file_digests().save()  # what was hashed (if anything) need not be hashed again
         before = _meta(live)
         if live is not None and live.name == name and not force:
             summary = Summary(**before["summary"])
             return BuildResult(live, summary, False, time.perf_counter() - started, levels=_levels(before, None))
-        inputs.file_digests().save()
         static = inputs.static_key()
         reusable = not force and before is not None and before.get("static") == static and "parts" in before
         job = dict(inputs=inputs, live=live, before=before, extras=extras, name=name, fp=fp, force=force,
                    progress=progress, level=level, started=started)  # fmt: skip
-        if reusable:
-            try:
-                return _rebuild(**job, incremental=True)
-            except increments.NotIncremental as why:
-                if progress and not why.quiet:
-                    progress(f"building the stores again ({why})")
-        return _rebuild(**job, incremental=False)
+        collecting = gc.isenabled()
+        gc.disable()  # millions of small objects that form no cycles: collections would only cost time
+        try:
+            if reusable:
+                try:
+                    return _rebuild(**job, incremental=True)
+                except increments.NotIncremental as why:
+                    if progress and not why.quiet:
+                        progress(f"building the stores again ({why})")
+            return _rebuild(**job, incremental=False)
+        finally:
+            if collecting:
+                gc.enable()
 
 
 def _rebuild(inputs: BuildInputs, live, before, extras, name, fp, force, progress, level, started,
@@ -211,17 +217,20 @@ def _rebuild(inputs: BuildInputs, live, before, extras, name, fp, force, progres
     tmp = root / f".{name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
+    box = [records]  # handed over, so the stores below are loaded without the records in memory
+    del records
     try:
-        return _write_generation(inputs, records, records_cache, live, before, extras, name, fp, force, progress,
+        return _write_generation(inputs, box, records_cache, live, before, extras, name, fp, force, progress,
                                  level, started, incremental, tmp, target, static, held, warnings, shown)  # fmt: skip
     finally:
         shutil.rmtree(tmp, ignore_errors=True)  # renamed into place when the build succeeded
 
 
-def _write_generation(inputs, records, records_cache, live, before, extras, name, fp, force, progress, level,
+def _write_generation(inputs, box, records_cache, live, before, extras, name, fp, force, progress, level,
                       started, incremental, tmp, target, static, held, warnings, shown) -> BuildResult:  # fmt: skip
     data_dir, build_dir, base = inputs.data_dir, inputs.build_dir, inputs.base
     root = store_root(build_dir)
+    records = box.pop()
     spilled = Spill(None if incremental else tmp, base)  # updating the live stores: nothing to spill
     deriving = derived.Collector(base)  # kg.derived: the joins the named queries need, per level
     previous = before.get("parts") if incremental else None

@@ -71,29 +71,27 @@ def fingerprint(data_dir: Path, base: str, digests: FileDigests | None = None) -
     """A digest of the base IRI, the build code, the ontology and every file of the data folder (its
     path and content). With ``digests`` (``kg.buildcache.FileDigests``) a file whose size and
     modification time did not change since the last look is not read again."""
-    digest = hashlib.sha256()
-    digest.update(base.encode())
-    digest.update(code_digest().encode())
+    parts = [base, code_digest()]
     for root, label in ((config.ontology_dir(), "ontology"), (Path(data_dir), "data")):
         for relative, path, entry in input_files(root):
-            digest.update(f"\0{label}/{relative}\0".encode())
+            parts.append(f"\0{label}/{relative}\0")
             if entry is None:  # a link out of the folder: the records refuse it
-                digest.update(os.readlink(path).encode() if path.is_symlink() else b"outside")
+                parts.append(os.readlink(path) if os.path.islink(path) else "outside")
             elif digests is not None:
-                digest.update(digests.digest(path, entry.stat()).encode())
+                parts.append(digests.digest_entry(entry))
             else:
-                digest.update(sha256_file(path).encode())
-    return digest.hexdigest()
+                parts.append(sha256_file(path))
+    return hashlib.sha256("".join(parts).encode()).hexdigest()
 
 
-def input_files(root: Path) -> list[tuple[str, Path, os.DirEntry | None]]:
+def input_files(root: Path) -> list[tuple[str, str, os.DirEntry | None]]:
     """Every file under ``root`` that is not hidden (nor in a hidden folder), sorted by its relative
-    path: (relative path, path, its directory entry, or None when it is a link to a file outside
-    ``root``). Links to folders are not followed (as ``Path.rglob``)."""
+    path: (relative path, absolute path, its directory entry, or None when it is a link to a file
+    outside ``root``). Links to folders are not followed (as ``Path.rglob``)."""
     out: list = []
     resolved_root = None
 
-    def walk(folder: Path, prefix: tuple[str, ...]) -> None:
+    def walk(folder: str, prefix: tuple[str, ...]) -> None:
         nonlocal resolved_root
         try:
             entries = list(os.scandir(folder))
@@ -107,14 +105,14 @@ def input_files(root: Path) -> list[tuple[str, Path, os.DirEntry | None]]:
                 path = Path(entry.path)
                 if not path.is_file():
                     continue
-                resolved_root = resolved_root or root.resolve()
-                out.append((parts, path, entry if path.resolve().is_relative_to(resolved_root) else None))
+                resolved_root = resolved_root or Path(root).resolve()
+                out.append((parts, entry.path, entry if path.resolve().is_relative_to(resolved_root) else None))
             elif entry.is_dir(follow_symlinks=False):
-                walk(Path(entry.path), parts)
+                walk(entry.path, parts)
             elif entry.is_file(follow_symlinks=False):
-                out.append((parts, Path(entry.path), entry))
+                out.append((parts, entry.path, entry))
 
-    walk(Path(root), ())
+    walk(os.path.abspath(root), ())
     out.sort(key=lambda item: item[0])
     return [("/".join(parts), path, entry) for parts, path, entry in out]
 

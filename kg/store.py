@@ -76,7 +76,13 @@ class OxigraphStore(Store):
     def __init__(self, inner: ox.Store, base: str, level: str = "public"):
         super().__init__(base, level)
         self.inner = inner
-        self._graphs = sorted(g.value for g in inner.named_graphs())
+        self._graph_names: list[str] | None = None  # listed when first asked for (a tenth of a second at scale)
+
+    @property
+    def _graphs(self) -> list[str]:
+        if self._graph_names is None:
+            self._graph_names = sorted(g.value for g in self.inner.named_graphs())
+        return self._graph_names
 
     @classmethod
     def open(cls, generation, base: str, level: str = "public") -> "OxigraphStore":

@@ -193,6 +193,17 @@ def worker(engine: str, data: Path, build_dir: Path, out_dir: Path, limit: float
         print(json.dumps(answer), flush=True)
 
 
+def edit_one_report(data: Path) -> Path:
+    """Change the title of the middle report (a fact every level reads), as a person editing it would."""
+    reports = sorted((data / "reports").glob("*.yaml"))
+    report = reports[len(reports) // 2]
+    lines = report.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("  title:"))
+    lines[at] = f"  title: Edited by scripts/bench.py at {time.time():.6f}\n"
+    report.write_text("".join(lines), encoding="utf-8")
+    return report
+
+
 def build_step(engine: str, data: Path, build_dir: Path) -> None:
     """records → store, timed in this process; prints JSON."""
     from kg import config, generations
@@ -226,12 +237,13 @@ def build_step(engine: str, data: Path, build_dir: Path) -> None:
         dataset = rdflib.Dataset()
         dataset.parse(str(data), format="nquads")
         triples = sum(1 for _ in dataset.quads((None, None, None, None)))
-    elif engine == "edit-rebuild":  # one report edited (a comment appended: its bytes change), then a build
-        report = sorted((data / "reports").glob("*.yaml"))[len(list((data / "reports").glob("*.yaml"))) // 2]
-        with open(report, "a", encoding="utf-8") as handle:
-            handle.write(f"# edited by scripts/bench.py at {time.time()}\n")
+    elif engine == "edit-rebuild":  # one report's content edited (its title: a fact of the graph), then a build
+        edit_one_report(data)
         started = time.perf_counter()
-        triples = generations.build(data, build_dir, base).summary.triples
+        result = generations.build(data, build_dir, base)
+        if not result.rebuilt:
+            raise SystemExit("the edited report did not rebuild the graph")
+        triples = result.summary.triples
     elif engine == "virtuoso-load":  # the records uploaded to the server (kg.remote, Graph Store Protocol)
         from kg.remote import RemoteStore
 
@@ -541,10 +553,11 @@ def check_targets(result: dict) -> list[dict]:
                              ("rebuild", "no-change rebuild < 0.2 s", "rebuild_seconds")):  # fmt: skip
         for row in by_kind(kind):
             add(what, row.get("kg"), TARGETS[goal], {
-                "process": "imports, opening the store and hashing the data folder before the query runs",
-                "build": "reading the YAML with checks, records → quads and loading the level stores",
-                "edit-rebuild": "a build is not incremental yet: one changed report rebuilds everything",
-                "rebuild": "the no-change check hashes every file of the data folder"}[kind])  # fmt: skip
+                "process": "Python's start and the imports (rdflib through kg.vocab), opening the store",
+                "build": "reading the YAML with checks, records → quads, the derived graphs and loading the store",
+                "edit-rebuild": "the derived graphs are derived again from every report's facts, and the cached "
+                                "records and quads of every report are read back (see docs/builds.md)",
+                "rebuild": "a stat of every file of the data folder"}[kind])  # fmt: skip
     goal = TARGETS["run_seconds_1000"] if result["events"] <= 1000 else TARGETS["run_seconds"]
     for row in by_kind("run"):
         add(f"`kg run` (build + metrics + page) < {goal:g} s", row.get("kg"), goal,
