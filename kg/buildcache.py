@@ -1,6 +1,6 @@
 """What a build remembers between runs, under ``<build>/cache/``: a cache, never a source of truth.
 
-* ``files.json``: the size, modification time and sha256 of every input file, so deciding whether
+* ``files.json``: the size, modification time and sha256 of every input file (after a checksum line), so deciding whether
   anything changed is a ``stat`` of each file; only a file whose size or time differs is read and
   hashed again. A file changed within the last ``RACY_SECONDS`` of the last look is hashed anyway
   (its next change could keep the same size and time stamp).
@@ -42,8 +42,9 @@ class FileDigests:
         self._known: dict[str, list] = {}
         self._seen_at = 0.0
         try:
-            saved = json.loads(self.path.read_text())
-            if saved.get("format") == _FORMAT:
+            check, _, text = self.path.read_text().partition("\n")
+            saved = json.loads(text)
+            if saved.get("format") == _FORMAT and check == hashlib.sha256(text.encode()).hexdigest():
                 self._known, self._seen_at = saved["files"], float(saved["seen_at"])
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             pass  # no cache or a broken one: hash everything
@@ -82,7 +83,8 @@ class FileDigests:
         if not self.hashed and set(self._now) == set(self._known):
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(self.path, json.dumps({"format": _FORMAT, "seen_at": time.time(), "files": self._now}).encode())
+        text = json.dumps({"format": _FORMAT, "seen_at": time.time(), "files": self._now})
+        _write_atomic(self.path, (hashlib.sha256(text.encode()).hexdigest() + "\n" + text).encode())  # checked when read
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

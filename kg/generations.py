@@ -239,10 +239,12 @@ def _write_generation(inputs, box, records_cache, live, before, extras, name, fp
     summary = summarize(records, spilled.total)  # records and ontology, not the graph-extras
     facts = deriving.facts()
     del deriving
-    increments.save_facts(tmp, facts)
+    lines = increments.fact_lines(facts)
+    facts_digest = increments.save_facts(tmp, lines)
     delta = None
     if incremental:  # what changed in the derived facts, before they are freed
-        delta = increments.StoreDelta(base, build_dir, live, before, converted, facts)
+        delta = increments.StoreDelta(base, build_dir, live, before, converted, lines)
+    del lines
     if not incremental:
         for rank, (data, n) in derived.nquads(facts, base).items():  # nor the derived graphs, which follow
             spilled.add_pieces([(rank, data, n, None, None)], records=False, digest=False)  # from the records
@@ -271,7 +273,7 @@ def _write_generation(inputs, box, records_cache, live, before, extras, name, fp
     else:
         levels = _write_level_stores(tmp, spilled, say, shown)
     meta = {"fingerprint": fp, "base": base, "levels": levels, "data": str(data_dir.resolve()), "summary": asdict(summary),
-            "built_at": now, "level_info": level_info, "static": static, "extras": loaded_extras,
+            "built_at": now, "level_info": level_info, "static": static, "extras": loaded_extras, "facts": facts_digest,
             "parts": {p.name: [p.key, p.owner] for p in converted.parts}}  # fmt: skip
     (tmp / "summary.json").write_text(json.dumps(meta, indent=2))
     if target.exists():

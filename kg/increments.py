@@ -17,7 +17,6 @@ Every entry is a cache (``kg.buildcache``): unreadable or foreign entries are ig
 from __future__ import annotations
 
 import hashlib
-import marshal
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -155,31 +154,46 @@ class NotIncremental(Exception):
         self.quiet = quiet
 
 
-_FACTS = "derived-facts.marshal"
+_FACTS = "derived-facts.txt"
 
 
-def save_facts(generation: Path, facts: dict) -> None:
-    """The derived facts of a generation, for the next build to update its derived graphs by."""
-    with open(generation / _FACTS, "wb") as handle:
-        marshal.dump(facts, handle)
+def fact_lines(facts: dict) -> set[str]:
+    """The derived facts as lines ``rank<TAB>s<TAB>p<TAB>o`` (no IRI or link kind holds a tab or a
+    line break): two builds' facts compare as sets of strings, fast, whatever their number."""
+    return {f"{rank}\t{s}\t{p}\t{o}" for (s, p, o), rank in facts.items()}
 
 
-def load_facts(generation: Path) -> dict:
+def save_facts(generation: Path, lines: set[str]) -> str:
+    """The derived facts of a generation, for the next build to update its derived graphs by;
+    returns their digest (kept in summary.json: a damaged file is never used)."""
+    data = "\n".join(lines).encode()
+    (generation / _FACTS).write_bytes(data)
+    return hashlib.sha256(data).hexdigest()
+
+
+def load_facts(generation: Path, digest: str | None) -> set[str]:
     try:
-        with open(generation / _FACTS, "rb") as handle:
-            facts = marshal.load(handle)
-    except (OSError, EOFError, ValueError, TypeError) as exc:
+        data = (generation / _FACTS).read_bytes()
+    except OSError as exc:
         raise NotIncremental(f"the derived facts of {generation.name} cannot be read: {exc}") from None
-    if not isinstance(facts, dict):
+    if hashlib.sha256(data).hexdigest() != digest:
         raise NotIncremental(f"the derived facts of {generation.name} are damaged")
-    return facts
+    return set(data.decode().split("\n")) if data else set()
+
+
+def _facts_of(lines) -> list[tuple[tuple[str, str, str], int]]:
+    out = []
+    for line in lines:
+        rank, s, p, o = line.split("\t")
+        out.append(((s, p, o), int(rank)))
+    return out
 
 
 class StoreDelta:
     """What this build changes in the live generation's stores: the quads of the reports that
     changed, came or went, the derived facts that changed, and the graph-extras."""
 
-    def __init__(self, base: str, build_dir, live: Path, before: dict, converted: Converted, facts: dict):
+    def __init__(self, base: str, build_dir, live: Path, before: dict, converted: Converted, facts: set[str]):
         self.base = base
         old_parts = before["parts"]
         new_parts = {p.name: p for p in converted.parts}
@@ -202,10 +216,12 @@ class StoreDelta:
                 if part.pieces is None:
                     raise NotIncremental(f"the quads of {part.name} were not kept")
                 self.added.append(part.pieces)
-        old_facts = load_facts(live)
-        self.facts_removed = [(f, r) for f, r in old_facts.items() if facts.get(f) != r]
-        self.facts_added = [(f, r) for f, r in facts.items() if old_facts.get(f) != r]
-        self.described = ({r for r in old_facts.values()}, {r for r in facts.values()})
+        old_facts = load_facts(live, before.get("facts"))
+        try:
+            self.facts_removed, self.facts_added = _facts_of(old_facts - facts), _facts_of(facts - old_facts)
+        except ValueError:
+            raise NotIncremental(f"the derived facts of {live.name} are damaged") from None
+        self.described = ({int(line[0]) for line in old_facts if line}, {int(line[0]) for line in facts})
         del old_facts
         self.live, self.before = live, before
 

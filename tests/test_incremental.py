@@ -177,6 +177,25 @@ def test_a_damaged_cache_is_ignored_and_made_again(seed, tmp_path):
     assert not result.rebuilt
 
 
+def test_damaged_derived_facts_or_file_digests_are_not_used(seed, tmp_path):
+    data, build_dir = seed
+    live = generations.current_generation(build_dir)
+    facts = live / "derived-facts.txt"
+    lines = facts.read_text().split("\n")
+    facts.write_text("\n".join(lines[1:]))  # one fact missing: it would stay in the store if trusted
+    digests = cache_dir(build_dir) / "files.json"
+    check, _, text = digests.read_text().partition("\n")
+    saved = json.loads(text)
+    for entry in saved["files"].values():
+        entry[2] = "0" * 64  # valid JSON, wrong digests: every file would look changed or unchanged wrongly
+    digests.write_text(check + "\n" + json.dumps(saved))
+    edit_title(data / "reports" / "toc-day-lahore-2024.yaml")
+    result, told = build(data, build_dir)
+    assert result.rebuilt
+    assert any("derived facts" in m and "damaged" in m for m in told), told
+    assert_same_as_from_nothing(data, build_dir, tmp_path)
+
+
 def test_a_failed_build_leaves_the_previous_generation_current(seed):
     data, build_dir = seed
     live = generations.current_generation(build_dir)
