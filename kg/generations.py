@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import fcntl
 import gc
+import itertools
 import json
 import os
 import shutil
@@ -40,6 +41,7 @@ from .inputs import (  # noqa: F401 - the names below were defined here before k
 from .levels import LEVEL_RANK
 from .store import OxigraphStore, RdflibStore, Store
 
+LOAD_CHUNK = 250_000  # quads per bulk load (the memory of a load is about that of its chunk)
 KEEP_GENERATIONS = 2  # the live one and the one before it, for readers still holding it open
 
 
@@ -165,9 +167,7 @@ def build(data_dir=None, build_dir=None, base=None, force: bool = False, progres
     previous build then stays in place untouched.
     """
     inputs = BuildInputs(data_dir, build_dir, base)
-    data_dir, build_dir, base = inputs.data_dir, inputs.build_dir, inputs.base
-    shown = LEVEL_RANK[level]
-    held: list[str] = []  # progress waits until we know whether the shown level changed
+    build_dir = inputs.build_dir
     started = time.perf_counter()
     root = store_root(build_dir)
     with _Lock(root / "build.lock", say=progress):
@@ -338,7 +338,9 @@ def _write_level_stores(folder: Path, spilled: Spill, say, shown: int = 2) -> di
             store = ox.Store(str(folder / level))
             for r in below:  # parsed, not bulk_load(path=): that would rename blank nodes per file
                 if r not in loaded:
-                    store.bulk_extend(ox.parse(path=str(spilled.files[r]), format=ox.RdfFormat.N_QUADS))
+                    quads = ox.parse(path=str(spilled.files[r]), format=ox.RdfFormat.N_QUADS)
+                    while chunk := list(itertools.islice(quads, LOAD_CHUNK)):  # the loader's memory grows with
+                        store.bulk_extend(chunk)  # what one call gives it: 2.5 M quads at once took 1 GB more
             store.flush()
             del store
             gc.collect()
