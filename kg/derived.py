@@ -19,6 +19,10 @@ triple (or a node with a fixed IRI) that follows by one rule from stated facts:
     kg:sector``): a person's sectors, for sector-bridges.
 ``?event kgd:organizerSector ?sector``
     the sector of one of the event's organizers (``schema:organizer/kg:sector``).
+``?event kgd:raised ?theme``
+    a participation (anything with ``kg:event ?event``) at the event records the theme (``^kg:event/
+    dcterms:subject``): with the event's own ``dcterms:subject``, the themes an event addressed, for
+    themes-over-time.
 ``<base>derived/event-sector/<hash>``
     a ``kgd:EventSector`` node per event and sector that met there, with ``kgd:ofEvent``, ``kgd:ofSector``,
     every ``kgd:organization`` of that sector that took part itself or through a person
@@ -50,6 +54,7 @@ _KG = str(vocab.KG)
 _WANTED = {
     _KG + "agent": "agent", _KG + "participatedIn": "participated", _ORG + "memberOf": "member_of",
     _KG + "sector": "sector", "https://schema.org/organizer": "organizer",
+    _KG + "event": "event_of", "http://purl.org/dc/terms/subject": "subject",
 }  # fmt: skip
 _TYPES = {_ORG + "Organization": "organization", "http://xmlns.com/foaf/0.1/Person": "person",
           _KG + "Participation": "participation"}  # fmt: skip
@@ -59,6 +64,7 @@ RULES = {
             "?through org:memberOf ?from ; kg:participatedIn ?via; shared-person when ?via org:memberOf ?from",
     "sector": "?agent kg:sector ?sector; or ?agent org:memberOf/kg:sector ?sector",
     "organizerSector": "?event schema:organizer/kg:sector ?sector",
+    "raised": "?event kgd:raised ?theme when ?participation kg:event ?event ; dcterms:subject ?theme",
     "EventSector": "per event and sector: ?org kg:sector ?sector and ?org kg:participatedIn ?event, or "
                    "?person a foaf:Person ; kg:participatedIn ?event ; org:memberOf ?org (kgd:person ?person)",
 }  # fmt: skip
@@ -290,6 +296,14 @@ def derive_ranked(pairs: dict, typed: dict, base: str) -> dict[tuple[str, str, s
         for org, member_rank in orgs.items():
             for sector, sector_rank in sectors.get(org, {}).items():
                 add((member, own_sector, sector), max(member_rank, sector_rank))
+
+    raised = KGD + "raised"
+    themes: dict[str, dict[str, int]] = {}
+    for (subject, theme), rank in pairs["subject"].items():
+        themes.setdefault(subject, {})[theme] = rank
+    for (participation, event), rank in pairs["event_of"].items():
+        for theme, theme_rank in themes.get(participation, {}).items():
+            add((event, raised, theme), max(rank, theme_rank))
 
     organizer_sector = KGD + "organizerSector"
     for (event, org), rank in pairs["organizer"].items():

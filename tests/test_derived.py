@@ -148,6 +148,7 @@ CASES = {  # named query -> parameter sets: the defaults and entities that have 
     "sectors-at-events": [{}],
     "sector-bridges": [{}, {"min": "2"}],
     "co-speakers": [{}, {"person": "muhammad-tahir-rai"}],
+    "themes-over-time": [{}],
 }
 
 
