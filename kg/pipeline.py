@@ -49,9 +49,12 @@ def run(data_dir=None, build_dir=None, base=None, level: str = "public", store: 
     done = RunResult(result, out)
     with generations.open_store(data_dir, build_dir, base, level=level, store=store, progress=progress) as graph:
         say("computing metrics of every projection")
-        done.metric_files = metrics.write_all(graph, out / "metrics")
+        measured = metrics.measure_all(graph)
+        done.metric_files = metrics.write_measured(measured, out / "metrics")
         say("drawing the alliance")
-        done.page = viz.render(graph, out / "alliance.html")
+        projected, node_metrics, _ = measured["stakeholders"]  # the page's projection, built and measured once
+        done.page = viz.render(graph, out / "alliance.html", projected=projected, metrics=node_metrics)
+        del measured, projected, node_metrics
         done.graph_file = out / "graph.ttl"
         write_atomic(done.graph_file, serialize(graph, "ttl"))
     return done

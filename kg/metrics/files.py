@@ -41,10 +41,20 @@ def write_all(store, out_dir: Path, k: int | None = None, formats=FORMATS, engin
     ...     metrics.write_all(store, Path("build/outputs/metrics"))
     [PosixPath('build/outputs/metrics/stakeholders.csv'), ...]
     """
+    return write_measured(measure_all(store, k=k, engine=engine), out_dir, formats)
+
+
+def measure_all(store, k: int | None = None, engine: str = "auto") -> dict:
+    """``{projection: (graph, node metrics, graph figures)}`` of every declared projection, so that
+    ``kg run`` builds and measures each once and shares them with the page."""
+    return {name: measure_projection(store, name, k=k, engine=engine) for name in network.projections()}
+
+
+def write_measured(measured: dict, out_dir: Path, formats=FORMATS) -> list[Path]:
+    """Write what ``measure_all`` gave, as ``write_all`` does; returns the files written."""
     out_dir = Path(out_dir)
     written = []
-    for name in network.projections():
-        graph, metrics, figures = measure_projection(store, name, k=k, engine=engine)
+    for name, (graph, metrics, figures) in measured.items():
         for fmt in formats:
             path = out_dir / f"{name}.{fmt}"
             write_atomic(path, render(fmt, graph, metrics, figures))
