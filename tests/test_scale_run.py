@@ -146,3 +146,19 @@ def test_kg_run_builds_each_projection_once(monkeypatch, tmp_path):
     done = kg.run(Path(__file__).resolve().parent.parent / "data", tmp_path / "build")
     assert sorted(built) == sorted(network.projections())
     assert done.page.exists() and len(done.metric_files) == 4 * len(formats.FORMATS)
+
+
+def test_projections_measured_in_processes_equal_those_measured_in_this_one(synthetic, monkeypatch):
+    from kg.metrics import files
+
+    monkeypatch.setattr(files, "PARALLEL_MIN_TRIPLES", 0)
+    monkeypatch.setattr(files.os, "cpu_count", lambda: 2)
+    here = files.measure_all(synthetic, parallel=False)
+    there = files.measure_all(synthetic, parallel=True)
+    assert list(here) == list(there) == list(network.projections())
+    for name, (graph, metrics, figures) in here.items():
+        other_graph, other_metrics, other_figures = there[name]
+        assert nx.utils.graphs_equal(graph, other_graph) and list(graph) == list(other_graph)
+        assert metrics == other_metrics and metrics.notes == other_metrics.notes and metrics.k == other_metrics.k
+        assert figures == other_figures
+        assert formats.to_json(graph, metrics, figures) == formats.to_json(other_graph, other_metrics, other_figures)

@@ -39,6 +39,7 @@ ENGINES = ("auto", "networkx", "igraph")
 EIGENVECTOR_MAX_ITER = 1000
 EIGENVECTOR_TOL = 1e-6
 PAGERANK_ALPHA = 0.85
+PIVOTS_AT_ONCE = 20  # sampled closeness: shortest-path trees computed and summed together
 
 
 def igraph_available() -> bool:
@@ -177,8 +178,13 @@ def closeness(graph: nx.Graph, engine: str = "auto", k: int | None = None, seed:
     rng = random.Random(seed)
     for component in sampled:
         pivots = rng.sample(component, k)
-        rows = np.array(ig_graph.distances(source=pivots, target=component, weights="distance"))
-        totals, counts = rows.sum(axis=0), np.full(len(component), k, dtype=float)
+        # A few pivots' rows at a time (500 rows of 20,000 distances as Python floats took 1 GiB), added
+        # one row after another in pivot order, as numpy's sum over the rows of the whole matrix adds them.
+        totals, counts = np.zeros(len(component)), np.full(len(component), k, dtype=float)
+        for start in range(0, k, PIVOTS_AT_ONCE):
+            for row in np.array(ig_graph.distances(source=pivots[start:start + PIVOTS_AT_ONCE], target=component,
+                                                   weights="distance")):  # fmt: skip
+                totals += row
         for row, pivot in enumerate(pivots):  # a pivot's distance to itself is no sample of its distances
             counts[component.index(pivot)] -= 1
         r = len(component)

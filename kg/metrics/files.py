@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 from .. import network
@@ -44,10 +46,47 @@ def write_all(store, out_dir: Path, k: int | None = None, formats=FORMATS, engin
     return write_measured(measure_all(store, k=k, engine=engine), out_dir, formats)
 
 
-def measure_all(store, k: int | None = None, engine: str = "auto") -> dict:
+def measure_all(store, k: int | None = None, engine: str = "auto", parallel: bool = True) -> dict:
     """``{projection: (graph, node metrics, graph figures)}`` of every declared projection, so that
-    ``kg run`` builds and measures each once and shares them with the page."""
-    return {name: measure_projection(store, name, k=k, engine=engine) for name in network.projections()}
+    ``kg run`` builds and measures each once and shares them with the page.
+
+    On the on-disk store of a build, with ``parallel`` and more than one core, the projections are
+    measured in as many processes as there are cores (at most one per projection), each opening the
+    build read-only: the same figures (every algorithm is seeded), in about half the time on two cores.
+    """
+    names = list(network.projections())
+    generation = getattr(store, "generation", None)
+    workers = min(os.cpu_count() or 1, len(names))
+    if not parallel or generation is None or workers < 2 or _triples(generation) < PARALLEL_MIN_TRIPLES:
+        return {name: measure_projection(store, name, k=k, engine=engine) for name in names}
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    jobs = [(str(generation), store.base, store.level, name, k, engine) for name in names]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return dict(zip(names, pool.map(_measure_in_process, jobs)))
+
+
+# Below this many triples in the build, starting the processes (a few seconds) costs more than it saves.
+PARALLEL_MIN_TRIPLES = 100_000
+
+
+def _triples(generation) -> int:
+    try:
+        return int(json.loads((Path(generation) / "summary.json").read_text())["summary"]["triples"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0
+
+
+def _measure_in_process(job):
+    from ..store import OxigraphStore
+
+    generation, base, level, name, k, engine = job
+    store = OxigraphStore.open(generation, base, level)
+    try:
+        return measure_projection(store, name, k=k, engine=engine)
+    finally:
+        store.close()
 
 
 def write_measured(measured: dict, out_dir: Path, formats=FORMATS) -> list[Path]:
