@@ -153,8 +153,8 @@ def test_projections_measured_in_processes_equal_those_measured_in_this_one(synt
 
     monkeypatch.setattr(files, "PARALLEL_MIN_TRIPLES", 0)
     monkeypatch.setattr(files.os, "cpu_count", lambda: 2)
-    here = files.measure_all(synthetic, parallel=False)
-    there = files.measure_all(synthetic, parallel=True)
+    here = dict(files.measure_each(synthetic, parallel=False))
+    there = dict(files.measure_each(synthetic, parallel=True))
     assert list(here) == list(there) == list(network.projections())
     for name, (graph, metrics, figures) in here.items():
         other_graph, other_metrics, other_figures = there[name]
