@@ -116,7 +116,8 @@ def _reader(store: Store, only: set | None = None):
     if only is None:
         return lambda name, query: getattr(rows, name)(index)
     memberships = rows.memberships(index, only)
-    agents = set(only) | {r["person"] for r in memberships if r["org"] in only}  # an organization has its people's events
+    # an organization has its people's events and themes
+    agents = set(only) | {r["person"] for r in memberships if r["org"] in only}
     participations = rows.participations(index, agents=agents, events=only)
     facts = {r["fact"] for r in participations}
     read = {"memberships": memberships, "participations": participations, "events": rows.events(index),

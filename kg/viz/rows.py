@@ -19,11 +19,12 @@ from ..vocab import DCTERMS, KG, ORG, PROV, RDF, RDFS, SCHEMA, SKOS
 
 _NONE = (None,)
 # Predicates as plain strings, once (an rdflib namespace lookup per row cost seconds at 10,000 events).
-TYPE, TITLE, URL, DERIVED, QUOTE, QUOTED = str(RDF.type), str(DCTERMS.title), str(SCHEMA.url), str(PROV.wasDerivedFrom), str(KG.quote), str(PROV.wasQuotedFrom)
-MEMBER, ORGANIZATION, LABEL, KG_TITLE, NOTE = str(ORG.member), str(ORG.organization), str(RDFS.label), str(KG.title), str(SKOS.editorialNote)
-PREF, PART, AGENT, EVENT, AS_STATED = str(SKOS.prefLabel), str(KG.part), str(KG.agent), str(KG.event), str(KG.titleAsStated)
-EVENT_TYPE, SOURCE, START, CITY, COUNTRY, SUBJECT = (str(KG.eventType), str(DCTERMS.source), str(SCHEMA.startDate),
-                                                    str(KG.city), str(KG.country), str(DCTERMS.subject))  # fmt: skip
+TYPE, TITLE, URL, DERIVED = str(RDF.type), str(DCTERMS.title), str(SCHEMA.url), str(PROV.wasDerivedFrom)
+QUOTE, QUOTED, MEMBER, ORGANIZATION = str(KG.quote), str(PROV.wasQuotedFrom), str(ORG.member), str(ORG.organization)
+LABEL, KG_TITLE, NOTE, PREF = str(RDFS.label), str(KG.title), str(SKOS.editorialNote), str(SKOS.prefLabel)
+PART, AGENT, EVENT, AS_STATED = str(KG.part), str(KG.agent), str(KG.event), str(KG.titleAsStated)
+EVENT_TYPE, SOURCE, START = str(KG.eventType), str(DCTERMS.source), str(SCHEMA.startDate)
+CITY, COUNTRY, SUBJECT = str(KG.city), str(KG.country), str(DCTERMS.subject)
 
 
 class Index:
