@@ -162,3 +162,31 @@ def test_projections_measured_in_processes_equal_those_measured_in_this_one(synt
         assert metrics == other_metrics and metrics.notes == other_metrics.notes and metrics.k == other_metrics.k
         assert figures == other_figures
         assert formats.to_json(graph, metrics, figures) == formats.to_json(other_graph, other_metrics, other_figures)
+
+
+def test_sector_reach_is_the_same_in_every_process():
+    """Python's string hashing changes the order of a set from one process to the next; an event's
+    sector reach summed its shares in that order, so its last digit changed between runs of kg run."""
+    import subprocess
+    import sys
+
+    script = """
+import networkx as nx
+from kg.metrics.sectors import sector_reach
+g = nx.Graph()
+sectors = ["academia", "civil-society", "donor", "government", "media", "think-tank"]
+for i, sector in enumerate(sectors):
+    g.add_node(f"org{i}", type="organization", sector=sector)
+for e in range(30):
+    g.add_node(f"event{e}", type="event")
+    for p in range(7):
+        person = f"p{e}-{p}"
+        g.add_node(person, type="person")
+        g.add_edge(person, f"event{e}")
+        for k in range(1 + (e + p) % 3):
+            g.add_edge(person, f"org{(e * 7 + p * 3 + k * 2) % len(sectors)}")
+print(repr(sorted((n, r["score"]) for n, r in sector_reach(g).items())))
+"""
+    answers = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                              env={"PYTHONHASHSEED": str(seed), "PATH": ""}).stdout for seed in range(6)}  # fmt: skip
+    assert len(answers) == 1
