@@ -66,6 +66,14 @@ def projections() -> dict[str, Projection]:
 
 def _select(store: Store, where: str, variables: str) -> list[dict[str, str]]:
     query = f"{sparql_prefixes()}SELECT DISTINCT {variables} WHERE {{ {where} }}"
+    raw = getattr(store, "raw_query", None)
+    if raw is not None:
+        # pyoxigraph's own terms, read by value: the same strings as the answer path below (the
+        # patterns bind IRIs and plain or date literals, spelled alike), without converting each cell
+        # to a SPARQL JSON term first, which took most of the time of a projection at 10,000 events
+        solutions = raw(query)
+        names = [v.value for v in solutions.variables]
+        return [{n: (None if term is None else term.value) for n, term in zip(names, row)} for row in solutions]
     answer = store.answer(query)  # kg.answers: the result path of kg query and kg serve too
     return [{n: (None if cell is None else cell["value"]) for n, cell in zip(answer.variables, row)} for row in answer.rows]
 

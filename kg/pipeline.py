@@ -49,9 +49,15 @@ def run(data_dir=None, build_dir=None, base=None, level: str = "public", store: 
     done = RunResult(result, out)
     with generations.open_store(data_dir, build_dir, base, level=level, store=store, progress=progress) as graph:
         say("computing metrics of every projection")
-        done.metric_files = metrics.write_all(graph, out / "metrics")
+        shared = {}
+        for name, (projected, node_metrics, figures) in metrics.measure_each(graph):
+            done.metric_files += metrics.write_projection(out / "metrics", name, projected, node_metrics, figures)
+            if name == "stakeholders":  # the page's projection, built and measured once
+                shared = {"projected": projected, "metrics": node_metrics}
+            del projected, node_metrics, figures  # write each projection, keep only the page's
         say("drawing the alliance")
-        done.page = viz.render(graph, out / "alliance.html")
+        done.page = viz.render(graph, out / "alliance.html", **shared)
+        del shared
         done.graph_file = out / "graph.ttl"
         write_atomic(done.graph_file, serialize(graph, "ttl"))
     return done

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 from .. import network
@@ -41,12 +43,62 @@ def write_all(store, out_dir: Path, k: int | None = None, formats=FORMATS, engin
     ...     metrics.write_all(store, Path("build/outputs/metrics"))
     [PosixPath('build/outputs/metrics/stakeholders.csv'), ...]
     """
-    out_dir = Path(out_dir)
     written = []
-    for name in network.projections():
-        graph, metrics, figures = measure_projection(store, name, k=k, engine=engine)
-        for fmt in formats:
-            path = out_dir / f"{name}.{fmt}"
-            write_atomic(path, render(fmt, graph, metrics, figures))
-            written.append(path)
+    for name, (graph, metrics, figures) in measure_each(store, k=k, engine=engine):
+        written += write_projection(out_dir, name, graph, metrics, figures, formats)
     return written
+
+
+def write_projection(out_dir: Path, name: str, graph, metrics, figures, formats=FORMATS) -> list[Path]:
+    """Write ``<name>.<format>`` of one measured projection into ``out_dir``; returns the files."""
+    written = []
+    for fmt in formats:
+        path = Path(out_dir) / f"{name}.{fmt}"
+        write_atomic(path, render(fmt, graph, metrics, figures))
+        written.append(path)
+    return written
+
+
+def measure_each(store, k: int | None = None, engine: str = "auto", parallel: bool = True):
+    """``(projection, (graph, node metrics, graph figures))`` of every declared projection, in their
+    declared order, one at a time (so that ``kg run`` writes each and keeps only what the page needs).
+
+    On the on-disk store of a large build, with ``parallel`` and more than one core, the projections
+    are measured in as many processes as there are cores (at most one per projection), each opening
+    the build read-only: the same figures (every algorithm is seeded), in about half the time on two cores.
+    """
+    names = list(network.projections())
+    generation = getattr(store, "generation", None)
+    workers = min(os.cpu_count() or 1, len(names))
+    if not parallel or generation is None or workers < 2 or _triples(generation) < PARALLEL_MIN_TRIPLES:
+        for name in names:
+            yield name, measure_projection(store, name, k=k, engine=engine)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    jobs = [(str(generation), store.base, store.level, name, k, engine) for name in names]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        yield from zip(names, pool.map(_measure_in_process, jobs))
+
+
+# Below this many triples in the build, starting the processes (a few seconds) costs more than it saves.
+PARALLEL_MIN_TRIPLES = 100_000
+
+
+def _triples(generation) -> int:
+    try:
+        return int(json.loads((Path(generation) / "summary.json").read_text())["summary"]["triples"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0
+
+
+def _measure_in_process(job):
+    from ..store import OxigraphStore
+
+    generation, base, level, name, k, engine = job
+    store = OxigraphStore.open(generation, base, level)
+    try:
+        return measure_projection(store, name, k=k, engine=engine)
+    finally:
+        store.close()

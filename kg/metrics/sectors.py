@@ -91,11 +91,14 @@ def sector_reach(graph: nx.Graph) -> dict:
     for node in graph:
         if kind[node] in UNSECTORED_KINDS:
             counts: dict[str, float] = {}
-            for other in graph[node]:
+            for other in sorted(graph[node]):
                 for sector in own[other]:
                     counts[sector] = counts.get(sector, 0) + 1 / len(own[other])
-            total = sum(counts.values())
-            score = 1 - sum((c / total) ** 2 for c in counts.values()) if total > 1 else None
+            # Summed in a fixed order: a set's order changes with Python's string hashing from one process
+            # to the next, and so did the last digit of a score (0.8333333333333333 or ...334).
+            shares = [counts[sector] for sector in sorted(counts)]
+            total = sum(shares)
+            score = 1 - sum((c / total) ** 2 for c in shares) if total > 1 else None
             out[node] = {"score": score, "sectors": sorted(counts), "events": 0, "met": round(total)}
             continue
         met, across, sectors_met, events = 0, 0, set(), 0

@@ -137,7 +137,7 @@ def budget(graph: nx.Graph, metrics: dict, max_nodes: int, size_by: str) -> tupl
 def render(store: Store, output: Path, projection: str = "stakeholders", size_by: str = "betweenness",
            color_by: str = "sector", theme: str | None = None, event: str | None = None,
            since: int | None = None, metrics: dict | str | None = "auto", max_nodes: int = MAX_NODES,
-           story: Path | None = None) -> Path:  # fmt: skip
+           story: Path | None = None, projected: nx.Graph | None = None) -> Path:  # fmt: skip
     """Write the interactive network of one projection as a single offline HTML file.
 
     Parameters
@@ -164,6 +164,8 @@ def render(store: Store, output: Path, projection: str = "stakeholders", size_by
         The node budget: above it only the most central nodes are drawn, with a notice (0: no budget).
     story : pathlib.Path, optional
         A story file (``kg.viz.story``): steps the page walks through.
+    projected : networkx.Graph, optional
+        The projection already built from ``store`` (``kg run`` shares the one its metrics used).
 
     Returns
     -------
@@ -180,7 +182,7 @@ def render(store: Store, output: Path, projection: str = "stakeholders", size_by
     if color_by not in COLOR_BY:
         raise VizError(f"unknown colour scheme {color_by!r} for --color-by; use one of: {', '.join(COLOR_BY)}")
     try:
-        graph = network_mod.project(store, projection)
+        graph = projected if projected is not None else network_mod.project(store, projection)
     except KeyError:
         declared = ", ".join(network_mod.projections())
         raise VizError(f"unknown projection {projection!r}; use --projection with one of: {declared}") from None
@@ -190,8 +192,35 @@ def render(store: Store, output: Path, projection: str = "stakeholders", size_by
     output = Path(output)
     if metrics == "auto":
         metrics = load_metrics(output.parent / "metrics" / f"{projection}.json", graph)
-    details = gather(store, graph)
-    shown = select(graph, details, theme, event, since)
+    if not (theme or event or since is not None) and 0 < max_nodes < graph.number_of_nodes():
+        # Nothing to filter and too many nodes: choose the nodes drawn first, then read only their details.
+        shown, notice, metrics = _budgeted(graph.subgraph(sorted(graph)).copy(), metrics, max_nodes, size_by,
+                                           projection, output)  # fmt: skip
+        details = gather(store, graph, only=shown.nodes)
+    else:
+        details = gather(store, graph)
+        shown = select(graph, details, theme, event, since)
+        shown, notice, metrics = _budgeted(shown, metrics, max_nodes, size_by, projection, output, whole=graph)
+    told = None
+    if story is not None:
+        from .story import load as load_story
+
+        told = load_story(Path(story), shown, details)
+    asked = "; ".join(f"{k}: {v}" for k, v in (("theme", theme), ("event", event), ("since", since)) if v)
+    subtitle = (f"{graph.graph.get('title', projection)} — {shown.number_of_nodes():,} nodes, "
+                f"{shown.number_of_edges():,} links" + (f" ({asked})" if asked else "")
+                + f". Level: {store.level}.")  # fmt: skip
+    html = render_html(shown, metrics, details, size_by=size_by, color_by=color_by, title="The alliance",
+                       subtitle=subtitle, notice=notice, story=told)  # fmt: skip
+    write_atomic(output, html.encode("utf-8"))
+    return output
+
+
+def _budgeted(shown: nx.Graph, metrics, max_nodes: int, size_by: str, projection: str, output: Path,
+              whole: nx.Graph | None = None) -> tuple[nx.Graph, str, dict]:  # fmt: skip
+    """The nodes drawn (``budget``), their notice, and the metrics that size them (computed when none
+    were given: on the nodes drawn when the budget cuts, else on ``whole``, the whole projection)."""
+    whole = shown if whole is None else whole
     if isinstance(metrics, dict):
         shown, notice = budget(shown, metrics, max_nodes, size_by)
     elif 0 < max_nodes < shown.number_of_nodes():
@@ -207,18 +236,6 @@ def render(store: Store, output: Path, projection: str = "stakeholders", size_by
                    f"write them first (kg metrics --projection {projection} --format json -o {reuse}, "
                    "or kg run) and the page reuses them.")  # fmt: skip
     else:
-        metrics = node_metrics(graph)
+        metrics = node_metrics(whole)
         shown, notice = budget(shown, metrics, max_nodes, size_by)
-    told = None
-    if story is not None:
-        from .story import load as load_story
-
-        told = load_story(Path(story), shown, details)
-    asked = "; ".join(f"{k}: {v}" for k, v in (("theme", theme), ("event", event), ("since", since)) if v)
-    subtitle = (f"{graph.graph.get('title', projection)} — {shown.number_of_nodes():,} nodes, "
-                f"{shown.number_of_edges():,} links" + (f" ({asked})" if asked else "")
-                + f". Level: {store.level}.")  # fmt: skip
-    html = render_html(shown, metrics, details, size_by=size_by, color_by=color_by, title="The alliance",
-                       subtitle=subtitle, notice=notice, story=told)  # fmt: skip
-    write_atomic(output, html.encode("utf-8"))
-    return output
+    return shown, notice, metrics

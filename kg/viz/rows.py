@@ -1,0 +1,163 @@
+"""The rows of the page's detail queries (``kg.viz.data``), read from pyoxigraph's indexes.
+
+At 10,000 events pyoxigraph took 76 s to join the participations with their parts, titles, notes
+and source sentences, and 30 s more for the memberships, events and themes. Reading each predicate
+once (``quads_for_pattern``) and joining in Python gives the same rows in a few seconds: every
+function here returns exactly what its SPARQL text in ``kg.viz.data`` returns (the same variables,
+one row per solution, unbound as None), which the tests check on the seed and on synthetic data.
+Only for the embedded store (``OxigraphStore``); other stores run the SPARQL text.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import product
+
+import pyoxigraph as ox
+
+from ..vocab import DCTERMS, KG, ORG, PROV, RDF, RDFS, SCHEMA, SKOS
+
+_NONE = (None,)
+# Predicates as plain strings, once (an rdflib namespace lookup per row cost seconds at 10,000 events).
+TYPE, TITLE, URL, DERIVED = str(RDF.type), str(DCTERMS.title), str(SCHEMA.url), str(PROV.wasDerivedFrom)
+QUOTE, QUOTED, MEMBER, ORGANIZATION = str(KG.quote), str(PROV.wasQuotedFrom), str(ORG.member), str(ORG.organization)
+LABEL, KG_TITLE, NOTE, PREF = str(RDFS.label), str(KG.title), str(SKOS.editorialNote), str(SKOS.prefLabel)
+PART, AGENT, EVENT, AS_STATED = str(KG.part), str(KG.agent), str(KG.event), str(KG.titleAsStated)
+EVENT_TYPE, SOURCE, START = str(KG.eventType), str(DCTERMS.source), str(SCHEMA.startDate)
+CITY, COUNTRY, SUBJECT = str(KG.city), str(KG.country), str(DCTERMS.subject)
+
+
+class Index:
+    """Subject -> objects of a predicate (values as strings, sorted), over the named graphs.
+
+    ``scan=True`` reads each predicate whole, once (for the details of every node); ``scan=False``
+    looks up one subject at a time (for the details of a few thousand nodes of a larger graph: the
+    whole predicates of 10,000 events are millions of quads, 40 s to read through pyoxigraph).
+    """
+
+    def __init__(self, store, scan: bool = True):
+        self.inner = store.inner
+        self.scan = scan
+        self._cache: dict = {}
+
+    def _named(self, pattern):
+        return [q for q in pattern if not isinstance(q.graph_name, ox.DefaultGraph)]  # the queries read named graphs
+
+    def values(self, predicate: str) -> dict[str, tuple]:
+        key = predicate
+        if key not in self._cache:
+            found: dict[str, set] = defaultdict(set)
+            for quad in self._named(self.inner.quads_for_pattern(None, ox.NamedNode(key), None, None)):
+                found[quad.subject.value].add(quad.object.value)
+            self._cache[key] = {s: tuple(sorted(o)) for s, o in found.items()}
+        return self._cache[key]
+
+    def of(self, predicate: str, subject: str) -> tuple:
+        if self.scan:
+            return self.values(predicate).get(subject, ())
+        if subject not in self._cache:  # all of a subject's quads in one index seek, kept by predicate
+            node = ox.NamedNode(subject) if "://" in subject else ox.BlankNode(subject)
+            found: dict[str, set] = defaultdict(set)
+            for quad in self._named(self.inner.quads_for_pattern(node, None, None, None)):
+                found[quad.predicate.value].add(quad.object.value)
+            self._cache[subject] = {p: tuple(sorted(o)) for p, o in found.items()}
+        return self._cache[subject].get(predicate, ())
+
+    def subjects(self, predicate: str, objects) -> set[str]:
+        """The subjects with ``predicate`` to one of ``objects`` (IRIs)."""
+        found = set()
+        for value in objects:
+            pattern = self.inner.quads_for_pattern(None, ox.NamedNode(predicate), ox.NamedNode(value), None)
+            found |= {q.subject.value for q in self._named(pattern)}
+        return found
+
+    def optional(self, predicate: str, subject: str) -> tuple:
+        """The values, or (None,) when there is none: an OPTIONAL that leaves the variable unbound."""
+        return self.of(predicate, subject) or _NONE
+
+    def typed(self, rdf_type) -> set[str]:
+        key = ("a", str(rdf_type))
+        if key not in self._cache:  # the subjects of one type only: all rdf:type quads are most of the store
+            self._cache[key] = self.subjects(TYPE, [key[1]])
+        return self._cache[key]
+
+
+def _sources(index: Index, source: str) -> list[tuple]:
+    """``OPTIONAL { ?source dcterms:title ?t } OPTIONAL { ?source schema:url ?u }`` for one source."""
+    return [(source, t, u) for t in index.optional(TITLE, source) for u in index.optional(URL, source)]
+
+
+def _evidence(index: Index, fact: str) -> list[tuple]:
+    """``(quote, source, sourceTitle, url)`` of the fact's evidence OPTIONAL block in data.py."""
+    out = []
+    for evidence in index.of(DERIVED, fact):
+        for quote in index.of(QUOTE, evidence):
+            quoted = [row for s in index.of(QUOTED, evidence) for row in _sources(index, s)]
+            out += [(quote, *row) for row in (quoted or [(None, None, None)])]
+    return out or [(None, None, None, None)]
+
+
+def _sorted(rows: list[dict]) -> list[dict]:
+    return sorted(rows, key=lambda r: tuple(v or "" for v in r.values()))  # as kg.viz.data._rows
+
+
+def memberships(index: Index, only: set | None = None) -> list[dict]:
+    """``only``: the memberships of these people or organizations (default: all)."""
+    rows = []
+    facts = index.typed(ORG.Membership)
+    if only is not None:
+        facts = facts & (index.subjects(MEMBER, only) | index.subjects(ORGANIZATION, only))
+    for fact in facts:
+        for person, org in product(index.of(MEMBER, fact), index.of(ORGANIZATION, fact)):
+            for org_label, title, note, evidence in product(index.of(LABEL, org), index.optional(KG_TITLE, fact),
+                                                            index.optional(NOTE, fact),
+                                                            _evidence(index, fact)):  # fmt: skip
+                rows.append({"fact": fact, "person": person, "org": org, "orgLabel": org_label, "title": title,
+                             "note": note, "quote": evidence[0], "source": evidence[1], "sourceTitle": evidence[2],
+                             "url": evidence[3]})  # fmt: skip
+    return _sorted(rows)
+
+
+def participations(index: Index, agents: set | None = None, events: set | None = None) -> list[dict]:
+    """``agents``, ``events``: the participations of these agents or in these events (default: all)."""
+    rows = []
+    facts = index.typed(KG.Participation)
+    if agents is not None or events is not None:
+        facts = facts & (index.subjects(AGENT, agents or ()) | index.subjects(EVENT, events or ()))
+    for fact in facts:
+        parts = tuple(sorted({label for part in index.of(PART, fact) for label in index.of(PREF, part)})) or _NONE
+        for agent, event in product(index.of(AGENT, fact), index.of(EVENT, fact)):
+            for event_label, part, title, note, evidence in product(
+                    index.of(LABEL, event), parts, index.optional(AS_STATED, fact),
+                    index.optional(NOTE, fact), _evidence(index, fact)):  # fmt: skip
+                rows.append({"fact": fact, "agent": agent, "event": event, "eventLabel": event_label, "part": part,
+                             "title": title, "note": note, "quote": evidence[0], "source": evidence[1],
+                             "sourceTitle": evidence[2], "url": evidence[3]})  # fmt: skip
+    return _sorted(rows)
+
+
+def _events(index: Index) -> set[str]:
+    return index.typed(SCHEMA.Event) - index.typed(KG.Section)
+
+
+def events(index: Index) -> list[dict]:
+    rows = []
+    for event in _events(index):
+        types = tuple(sorted({label for t in index.of(EVENT_TYPE, event) for label in index.of(PREF, t)})) or _NONE
+        sources = [row for s in index.of(SOURCE, event) for row in _sources(index, s)] or [(None, None, None)]
+        for label, date, city, country, kind, source in product(
+                index.of(LABEL, event), index.optional(START, event), index.optional(CITY, event),
+                index.optional(COUNTRY, event), types, sources):  # fmt: skip
+            rows.append({"event": event, "label": label, "date": date, "city": city, "country": country, "type": kind,
+                         "source": source[0], "sourceTitle": source[1], "url": source[2]})  # fmt: skip
+    return _sorted(rows)
+
+
+def event_themes(index: Index) -> list[dict]:
+    return _sorted([{"event": e, "theme": t} for e in _events(index) for t in index.of(SUBJECT, e)])
+
+
+def participation_themes(index: Index, facts: set | None = None) -> list[dict]:
+    """``facts``: the themes of these participations only (default: all)."""
+    facts = index.typed(KG.Participation) if facts is None else facts
+    return _sorted([{"fact": f, "theme": t} for f in facts for t in index.of(SUBJECT, f)])

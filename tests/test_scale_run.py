@@ -1,0 +1,192 @@
+"""`kg run`, the metrics and the page at scale (issue 14 item 5, issue 16 item 7): the faster paths give
+the same answers as the ones they replace, on the seed and on synthetic data."""
+
+from __future__ import annotations
+
+import io
+import random
+from xml.etree.ElementTree import SubElement
+
+import igraph
+import networkx as nx
+import pytest
+
+from kg import generations, network, synth, viz
+from kg.metrics import centrality, formats
+from kg.metrics.measure import graph_metrics, node_metrics
+from kg.viz import data, rows
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    """80 synthetic events, built: memberships, participations, sources and themes enough to join."""
+    root = tmp_path_factory.mktemp("synthetic")
+    synth.synthesize(80, root / "data", seed=3)
+    generations.build(root / "data", root / "build")
+    store = generations.open_store(root / "data", root / "build")
+    yield store
+    store.close()
+
+
+def _sparql_reader(store):
+    return lambda name, query: data._rows(store, query)
+
+
+@pytest.mark.parametrize("name, query", [("memberships", data.MEMBERSHIPS), ("participations", data.PARTICIPATIONS),
+                                         ("events", data.EVENTS), ("event_themes", data.EVENT_THEMES),
+                                         ("participation_themes", data.PARTICIPATION_THEMES)])  # fmt: skip
+@pytest.mark.parametrize("scan", [True, False])
+def test_rows_joined_in_python_equal_the_sparql_rows(seed_store, synthetic, name, query, scan):
+    for store in (seed_store, synthetic):
+        expected = data._rows(store, query)
+        assert expected, f"{name}: nothing to compare"
+        assert getattr(rows, name)(rows.Index(store, scan=scan)) == expected
+
+
+def test_details_of_some_nodes_equal_those_of_the_whole_graph(synthetic):
+    graph = network.project(synthetic, "stakeholders")
+    whole = data.gather(synthetic, graph)
+    nodes = sorted(graph)
+    random.Random(5).shuffle(nodes)
+    only = set(nodes[: len(nodes) // 4]) | {n for n in graph if graph.nodes[n]["type"] == "organization"}
+    part = data.gather(synthetic, graph, only=only)
+    assert set(part.nodes) == only
+    assert all(part.nodes[n] == whole.nodes[n] for n in only)
+    assert any(part.nodes[n]["facts"] for n in only) and any(part.nodes[n]["themes"] for n in only)
+    vias = {v for _, _, d in graph.subgraph(only).edges(data=True) for v in d["via"]}
+    assert all(part.edges.get(v) == whole.edges.get(v) for v in vias)
+    assert (part.themes, part.events, part.event_years) == (whole.themes, whole.events, whole.event_years)
+
+
+def test_a_budgeted_page_is_the_same_whether_it_reads_every_detail_or_only_the_drawn_ones(synthetic, tmp_path,
+                                                                                          monkeypatch):  # fmt: skip
+    graph = network.project(synthetic, "stakeholders")
+    budget = graph.number_of_nodes() // 3
+    fast = viz.render(synthetic, tmp_path / "fast.html", max_nodes=budget, metrics=None).read_bytes()
+    asked = []
+    real = data.gather
+
+    def gather_everything(store, graph, only=None):
+        asked.append(only is not None)
+        return real(store, graph)
+
+    monkeypatch.setattr(viz, "gather", gather_everything)
+    slow = viz.render(synthetic, tmp_path / "slow.html", max_nodes=budget, metrics=None).read_bytes()
+    assert asked == [True]  # above the budget, without a filter, the page asked for the drawn nodes only
+    assert fast == slow
+    assert f"draws the {budget:,} most central" in fast.decode()
+
+
+def _networkx_graphml(graph, metrics, figures) -> bytes:
+    buffer = io.BytesIO()
+    nx.write_graphml_xml(formats.export_graph(graph, metrics, figures), buffer, encoding="utf-8", prettyprint=True)
+    return buffer.getvalue()
+
+
+def _networkx_gexf(graph, metrics, figures) -> bytes:
+    from networkx.readwrite.gexf import GEXFWriter
+
+    writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
+    meta = writer.xml.find("meta")
+    meta.attrib.pop("lastmodifieddate", None)
+    title = graph.graph.get("title", graph.graph.get("name", ""))
+    SubElement(meta, "description").text = (f"{title}: {graph.graph.get('description', '')} Notes: "
+                                            f"{' | '.join(figures.get('notes', []))}").strip()  # fmt: skip
+    writer.add_graph(formats.export_graph(graph, metrics, figures))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _awkward_graph() -> nx.Graph:
+    graph = nx.Graph(name="odd", title='Tom & "Jerry" <co>', description="line one\nline\ttwo\r")
+    graph.add_node("a", label="Ünïcode & <b>bold</b>", type="person", sector="", aliases=[], date="")
+    graph.add_node("b", label='quote " and \' apostrophe', type="organization", sector="ngo", aliases=[], date="")
+    graph.add_node("c", label="=SUM(A1)", type="event", sector="", aliases=[], date="2024")
+    graph.add_node("alone", label="  ", type="person", sector="", aliases=[], date="")
+    graph.add_edge("a", "b", weight=2, kinds=["membership"], labels=["Head\nof <unit>"], via=["x&y", "z"])
+    graph.add_edge("b", "c", weight=1, kinds=["participation"], labels=[], via=["e"])
+    return graph
+
+
+@pytest.mark.parametrize("projection", [None, "stakeholders", "themes"])
+def test_graphml_and_gexf_are_byte_for_byte_networkx_s(seed_store, projection):
+    graph = _awkward_graph() if projection is None else network.project(seed_store, projection)
+    metrics = node_metrics(graph)
+    figures = graph_metrics(graph, metrics)
+    assert formats.to_graphml(graph, metrics, figures) == _networkx_graphml(graph, metrics, figures)
+    assert formats.to_gexf(graph, metrics, figures) == _networkx_gexf(graph, metrics, figures)
+
+
+def test_sampled_closeness_runs_exact_closeness_only_in_the_small_pieces(monkeypatch):
+    big = nx.connected_watts_strogatz_graph(400, 4, 0.2, seed=1)
+    graph = nx.disjoint_union_all([big, nx.path_graph(5), nx.star_graph(3), nx.empty_graph(4)])
+    asked = []
+    real = igraph.Graph.closeness
+
+    def spy(self, vertices=None, **kwargs):
+        asked.append(vertices)
+        return real(self, vertices=vertices, **kwargs)
+
+    monkeypatch.setattr(igraph.Graph, "closeness", spy)
+    got = centrality.closeness(graph, k=50, engine="igraph")
+    assert len(asked) == 1 and len(asked[0]) == graph.number_of_nodes() - 400  # none of the big piece's nodes
+    expected = nx.closeness_centrality(centrality.with_distance(graph), distance="distance", wf_improved=True)
+    assert max(abs(got[n] - expected[n]) for n in range(400, graph.number_of_nodes())) < 1e-9
+    assert max(abs(got[n] - expected[n]) / expected[n] for n in range(400)) < 0.2  # estimated there
+
+
+def test_kg_run_builds_each_projection_once(monkeypatch, tmp_path):
+    import kg
+    from pathlib import Path
+
+    built = []
+    real = network.project
+    monkeypatch.setattr(network, "project", lambda store, name="stakeholders": built.append(name) or real(store, name))
+    done = kg.run(Path(__file__).resolve().parent.parent / "data", tmp_path / "build")
+    assert sorted(built) == sorted(network.projections())
+    assert done.page.exists() and len(done.metric_files) == 4 * len(formats.FORMATS)
+
+
+def test_projections_measured_in_processes_equal_those_measured_in_this_one(synthetic, monkeypatch):
+    from kg.metrics import files
+
+    monkeypatch.setattr(files, "PARALLEL_MIN_TRIPLES", 0)
+    monkeypatch.setattr(files.os, "cpu_count", lambda: 2)
+    here = dict(files.measure_each(synthetic, parallel=False))
+    there = dict(files.measure_each(synthetic, parallel=True))
+    assert list(here) == list(there) == list(network.projections())
+    for name, (graph, metrics, figures) in here.items():
+        other_graph, other_metrics, other_figures = there[name]
+        assert nx.utils.graphs_equal(graph, other_graph) and list(graph) == list(other_graph)
+        assert metrics == other_metrics and metrics.notes == other_metrics.notes and metrics.k == other_metrics.k
+        assert figures == other_figures
+        assert formats.to_json(graph, metrics, figures) == formats.to_json(other_graph, other_metrics, other_figures)
+
+
+def test_sector_reach_is_the_same_in_every_process():
+    """Python's string hashing changes the order of a set from one process to the next; an event's
+    sector reach summed its shares in that order, so its last digit changed between runs of kg run."""
+    import subprocess
+    import sys
+
+    script = """
+import networkx as nx
+from kg.metrics.sectors import sector_reach
+g = nx.Graph()
+sectors = ["academia", "civil-society", "donor", "government", "media", "think-tank"]
+for i, sector in enumerate(sectors):
+    g.add_node(f"org{i}", type="organization", sector=sector)
+for e in range(30):
+    g.add_node(f"event{e}", type="event")
+    for p in range(7):
+        person = f"p{e}-{p}"
+        g.add_node(person, type="person")
+        g.add_edge(person, f"event{e}")
+        for k in range(1 + (e + p) % 3):
+            g.add_edge(person, f"org{(e * 7 + p * 3 + k * 2) % len(sectors)}")
+print(repr(sorted((n, r["score"]) for n, r in sector_reach(g).items())))
+"""
+    answers = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                              env={"PYTHONHASHSEED": str(seed), "PATH": ""}).stdout for seed in range(6)}  # fmt: skip
+    assert len(answers) == 1
