@@ -16,8 +16,11 @@ Main entry points (the public API the notebooks use):
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 
-_EXPORTS = {"run": "pipeline", "build": "generations", "open_store": "generations", "load_records": "records",
-            "validate": "validate"}  # fmt: skip
+from .generations import build, open_store
+from .records import load_records
+from .validate import validate  # eager: importing the submodule kg.validate would shadow a lazy name
+
+_EXPORTS = {"run": "pipeline"}  # networkx and the metrics: only when run
 
 
 def __getattr__(name: str):
