@@ -112,7 +112,7 @@ def _reader(store: Store, only: set | None = None):
 
     # Whole predicates even for a few nodes: the most central ones reach most facts through their
     # members, and one seek per fact cost more (285 s at 10,000 events) than reading each predicate once.
-    index = rows.Index(store, scan=True)
+    index = rows.Index(store)
     if only is None:
         return lambda name, query: getattr(rows, name)(index)
     memberships = rows.memberships(index, only)
