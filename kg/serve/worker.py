@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from .. import query_errors, sparql
+from ..sparql.kept import kept
 from .media import choose_format
 from .settings import Settings
 
@@ -42,16 +43,24 @@ def answer_query(store, job: dict, max_rows: int) -> tuple[int, str, bytes, dict
     except sparql.Refused as exc:
         return 403, "text/plain; charset=utf-8", f"{exc}\n".encode(), {}
     given = job["default_graphs"] or job["named_graphs"]
-    try:  # the store's own spelling of literals, as the protocol carries them (normalize=False)
-        answer = store.answer(query, normalize=False, base_iri=store.base, max_rows=max_rows,
-                              dataset=(job["default_graphs"], job["named_graphs"]) if given else None,
-                              own_dataset=not given and sparql.has_dataset_clause(query))  # fmt: skip
+    dataset = (job["default_graphs"], job["named_graphs"]) if given else None
+    own_dataset = not given and sparql.has_dataset_clause(query)
+
+    def compute():  # the store's own spelling of literals, as the protocol carries them (normalize=False)
+        answer = store.answer(query, normalize=False, base_iri=store.base, max_rows=max_rows, dataset=dataset,
+                              own_dataset=own_dataset)  # fmt: skip
+        if answer.kind == "SELECT" and not ordered:
+            answer.rows = sparql.sort_rows(answer.rows)
+        return answer
+
+    options = {"normalize": False, "base_iri": store.base, "max_rows": max_rows, "dataset": dataset,
+               "own_dataset": own_dataset}  # everything the answer depends on besides the text (kg.sparql.kept)
+    try:
+        answer = kept(store, query, options, compute)
     except SyntaxError as exc:  # positioned in the text as sent, before the prefixes were added
         message = query_errors.explain(job["query"], store.base, str(exc))
         return 400, "text/plain; charset=utf-8", f"{message}\n".encode(), {}
     headers = {"X-KG-Truncated": "true", "X-KG-Row-Limit": str(max_rows)} if answer.truncated else {}
-    if answer.kind == "SELECT" and not ordered:
-        answer.rows = sparql.sort_rows(answer.rows)
     key, media = choose_format(answer.kind, job["accept"], job["format"])
     return 200, media, answer.render(key, store.base), headers
 

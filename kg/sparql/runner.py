@@ -5,6 +5,7 @@ from __future__ import annotations
 from .. import query_errors
 from ..answers import Answer
 from .errors import QueryError, Refused
+from . import kept
 from .guard import inspect
 from .results import sort_rows
 from .text import with_prefixes
@@ -33,6 +34,21 @@ def run(store, sparql: str, bindings: dict | None = None) -> Answer:
         ordered = inspect(sparql)
     except Refused as exc:
         raise QueryError(f"{exc}; kg query only reads the graph (change data/ and rebuild instead)") from None
+    return kept.kept(store, lambda: _keyed_text(sparql, bindings), {"normalize": True},
+                     lambda: _compute(store, written, sparql, bindings, ordered))
+
+
+def _keyed_text(sparql: str, bindings: dict | None) -> str:
+    """The text the engine runs, bindings included: what a kept answer is kept for (``kg.sparql.kept``)."""
+    from ..bindings import with_values
+
+    try:
+        return with_values(sparql, bindings or None)
+    except ValueError:  # reported by _compute as the run's own error
+        return sparql + "\n#" + repr(sorted((bindings or {}).items()))
+
+
+def _compute(store, written: str, sparql: str, bindings: dict | None, ordered: bool) -> Answer:
     try:
         answer = store.answer(sparql, bindings or None)
     except ValueError as exc:  # kg.bindings: nowhere to put the parameters
