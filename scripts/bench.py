@@ -8,7 +8,8 @@ that its peak memory (ru_maxrss) is its own:
   a rebuild after editing one report, and the bulk load of the same N-Quads into each engine;
 * every named query in kg/queries/*.rq on its default parameters AND, for each id parameter, on two
   entities that exist at that size: the hub (the entity the most quads point at) and a typical one
-  (the median of that count); kg: median of 5 runs, Virtuoso: median of 3, rdflib once;
+  (the median of that count); kg (as ``kg.sparql.run``): cold, the first ask with no kept answer
+  (kg.sparql.kept), and warm, the median of the next 5 asks; Virtuoso: median of 3, rdflib once;
 * `kg query` as a process (a selective query on a typical organization; median of 5 runs);
 * metrics of every projection (kg.network.project + node_metrics), the visualization (kg.viz.render),
   and `kg run` as a whole from nothing.
@@ -130,10 +131,7 @@ def run_task(store, task: dict, out_dir: Path) -> dict:
     for _ in range(repeat):
         started = time.perf_counter()
         if kind == "query":
-            named = sparql.named_query(task["name"])
-            bindings = sparql.bindings_for(named, task.get("params", {}), store.base)
-            result = store.query(named.text, bindings)
-            size = len(list(result)) if result.type != "ASK" else int(bool(result.askAnswer))
+            size = _named_query(store, task)
         elif kind == "metrics":
             compute, _ = _metrics_fn()
             graph = network.project(store, task["name"])
@@ -146,6 +144,18 @@ def run_task(store, task: dict, out_dir: Path) -> dict:
             size = 1
         times.append(time.perf_counter() - started)
     return {"seconds": times, "size": size, "maxrss_mib": maxrss_mib()}
+
+
+def _named_query(store, task: dict) -> int:
+    """One named query as `kg query` runs it (``kg.sparql.run``: kept answers included, see
+    ``kg.sparql.kept``); ``fresh``: the generation's kept answers removed first (a cold ask)."""
+    from kg import sparql
+
+    if task.get("fresh") and getattr(store, "generation", None) is not None:
+        shutil.rmtree(store.generation / "answers", ignore_errors=True)
+    named = sparql.named_query(task["name"])
+    answer = sparql.run(store, named.text, sparql.bindings_for(named, task.get("params", {}), store.base))
+    return len(answer.rows) if answer.kind == "SELECT" else int(bool(answer.boolean))
 
 
 def _answer(store, task: dict, out_dir: Path) -> dict:
@@ -518,17 +528,49 @@ def _build_steps(record, events, data, build_dir, work, engines, limit) -> int:
 
 
 def _query_steps(record, sparql, workers, cases) -> None:
+    """Each named query and case. kg: **cold**, the first ask on the generation with no kept answer
+    (the kept answers are removed first), then **warm**, the median of the next 5 asks (an answer
+    that took over ``KG_KEEP_ANSWERS_OVER`` is read back from ``gen-…/answers``). Virtuoso: the
+    median of 3; rdflib: once."""
+    from kg.sparql import kept
+
     for named in sparql.named_queries():
         for case, params in query_cases(named, cases):
             task = {"kind": "query", "name": named.name, "params": params}
-            answers = {}
+            answers, warm = {}, None
             for engine, w in workers.items():
-                first = w.run(task)
-                repeat = {"kg": 5, "virtuoso": 3}.get(engine, 1)
-                if repeat > 1 and not first.get("timed_out") and not first.get("error") and first["seconds"][0] < 2:
-                    first = w.run({**task, "repeat": repeat})  # a fast query: the median of several runs
+                first = w.run({**task, "fresh": True} if engine == "kg" else task)
+                ok = not first.get("timed_out") and not first.get("error")
+                if engine == "kg" and ok and (kept.enabled() or first["seconds"][0] < 2):
+                    warm = w.run({**task, "repeat": 5})
+                elif engine == "virtuoso" and ok and first["seconds"][0] < 2:
+                    first = w.run({**task, "repeat": 3})  # a fast query: the median of several runs
                 answers[engine] = first
-            record(f"query {named.name} [{case}]", "query", answers, query=named.name, case=case, params=params)
+            row = record(f"query {named.name} [{case}]", "query", answers, query=named.name, case=case, params=params)
+            if warm is not None and not warm.get("error") and warm.get("seconds"):
+                row["kg"]["cold_seconds"] = row["kg"]["seconds"]
+                row["kg_warm"] = {"seconds": statistics.median(warm["seconds"]), "runs": len(warm["seconds"]),
+                                  "timed_out": bool(warm.get("timed_out")), "size": warm.get("size"),
+                                  "peak_mib": warm.get("maxrss_mib"), "error": None}  # fmt: skip
+                say(f"    warm (median of {len(warm['seconds'])}): {row['kg_warm']['seconds']:.3f} s")
+
+
+def query_table(results: list[dict]) -> str:
+    """The named queries, cold (first ask, no kept answer) and warm (median of the next 5), against 1 s."""
+    goal = TARGETS["query_seconds"]
+    lines = ["| events | query [case] | rows | cold (s) | warm (s) | cold < 1 s | warm < 1 s |",
+             "|---:|---|---:|---:|---:|:---:|:---:|"]
+    for result in results:
+        for row in result["rows"]:
+            if row["kind"] != "query" or not row.get("kg"):
+                continue
+            cold, warm = row["kg"], row.get("kg_warm")
+            met = lambda cell: "–" if not cell or cell.get("seconds") is None else (  # noqa: E731
+                "yes" if not cell.get("timed_out") and cell["seconds"] <= goal else "NO")
+            size = "–" if cold.get("size") is None else f"{cold['size']:,}"
+            lines.append(f"| {result['events']:,} | {row['step'][6:]} | {size} | {_seconds(cold)} | {_seconds(warm)} | "
+                         f"{met(cold)} | {met(warm)} |")
+    return "\n".join(lines)
 
 
 def check_targets(result: dict) -> list[dict]:
@@ -545,8 +587,13 @@ def check_targets(result: dict) -> list[dict]:
     rows = result["rows"]
     by_kind = lambda kind: [r for r in rows if r["kind"] == kind]  # noqa: E731
     for row in by_kind("query"):
-        add(f"{row['step']} < 1 s (embedded, median)", row.get("kg"), TARGETS["query_seconds"],
-            "the engine joins more than a second's worth at this size")
+        why = "the engine joins more than a second's worth at this size"
+        if "kg_warm" not in row:
+            add(f"{row['step']} < 1 s (embedded, median)", row.get("kg"), TARGETS["query_seconds"], why)
+            continue
+        add(f"{row['step']} < 1 s cold (embedded, first ask: no kept answer)", row.get("kg"), TARGETS["query_seconds"], why)
+        add(f"{row['step']} < 1 s warm (embedded, median of the next 5: kept answer)", row["kg_warm"],
+            TARGETS["query_seconds"], "under KG_KEEP_ANSWERS_OVER, so computed again each time, and still slow")
     for kind, what, goal in (("process", "`kg query` process, a selective query < 0.35 s", "process_seconds"),
                              ("build", "build from nothing < 18 s", "build_seconds"),
                              ("edit-rebuild", "rebuild after editing one report < 3 s", "edit_rebuild_seconds"),
@@ -741,6 +788,8 @@ def main() -> int:
 
         write_atomic(work / "bench.json", json.dumps(report, indent=2).encode())
     print(table(results))
+    print()
+    print(query_table(results))
     print()
     print(targets_table(results))
     for result in results:
