@@ -30,6 +30,9 @@ def main() -> int:
     parser.add_argument("--only", default="", help="comma-separated query names (default: all)")
     parser.add_argument("--skip", default="", help="comma-separated query names to leave out")
     parser.add_argument("--param", action="append", default=[], help="extra NAME=ID case for every query taking NAME")
+    parser.add_argument("--build-dir", default=None,
+                        help="build folder to use and keep (default: a temporary one); a second run on it reads "
+                             "the answers kept there (kg.sparql.kept)")
     args = parser.parse_args()
 
     from bench import entity_cases, query_cases
@@ -40,7 +43,8 @@ def main() -> int:
     skip = {n for n in args.skip.split(",") if n}
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as build:
+    with tempfile.TemporaryDirectory() as temporary:
+        build = args.build_dir or temporary
         for level in LEVELS:
             store = generations.open_store(args.data, build, level=level)
             cases = entity_cases(store)
