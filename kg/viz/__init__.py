@@ -181,8 +181,9 @@ def render(store: Store, output: Path, projection: str = "stakeholders", size_by
         raise VizError(f"unknown metric {size_by!r} for --size-by; use one of: {', '.join(METRICS)}")
     if color_by not in COLOR_BY:
         raise VizError(f"unknown colour scheme {color_by!r} for --color-by; use one of: {', '.join(COLOR_BY)}")
+    index = _index(store)
     try:
-        graph = projected if projected is not None else network_mod.project(store, projection)
+        graph = projected if projected is not None else _project(store, projection, index)
     except KeyError:
         declared = ", ".join(network_mod.projections())
         raise VizError(f"unknown projection {projection!r}; use --projection with one of: {declared}") from None
@@ -196,9 +197,9 @@ def render(store: Store, output: Path, projection: str = "stakeholders", size_by
         # Nothing to filter and too many nodes: choose the nodes drawn first, then read only their details.
         shown, notice, metrics = _budgeted(graph.subgraph(sorted(graph)).copy(), metrics, max_nodes, size_by,
                                            projection, output)  # fmt: skip
-        details = gather(store, graph, only=shown.nodes)
+        details = gather(store, graph, only=shown.nodes, index=index)
     else:
-        details = gather(store, graph)
+        details = gather(store, graph, index=index)
         shown = select(graph, details, theme, event, since)
         shown, notice, metrics = _budgeted(shown, metrics, max_nodes, size_by, projection, output, whole=graph)
     told = None
@@ -214,6 +215,28 @@ def render(store: Store, output: Path, projection: str = "stakeholders", size_by
                        subtitle=subtitle, notice=notice, story=told)  # fmt: skip
     write_atomic(output, html.encode("utf-8"))
     return output
+
+
+def _index(store: Store):
+    """One predicate index of the embedded store (``kg.viz.rows``) for the projection and the details
+    alike, so each predicate is read once; None for other stores (they answer the SPARQL)."""
+    from .data import embedded
+
+    if not embedded(store):
+        return None
+    from .rows import Index
+
+    return Index(store)
+
+
+def _project(store: Store, projection: str, index) -> nx.Graph:
+    """``kg.network.project``, its declared patterns answered from ``index`` where it can."""
+    if index is None:
+        return network_mod.project(store, projection)
+    from .rows import select
+
+    return network_mod.project(store, projection,
+                               select=select(index, lambda where, variables: network_mod._select(store, where, variables)))
 
 
 def _budgeted(shown: nx.Graph, metrics, max_nodes: int, size_by: str, projection: str, output: Path,
