@@ -49,3 +49,18 @@ def test_an_unknown_pattern_is_answered_by_sparql(seed_store):
     asked = []
     select = rows.select(rows.Index(seed_store), lambda where, variables: asked.append(where) or [])
     assert select("?node a foaf:Person .", "*") == [] and asked == ["?node a foaf:Person ."]
+
+
+def test_the_budget_keeps_the_graph_s_order_whatever_the_string_hashing():
+    import networkx as nx
+
+    graph = nx.Graph(name="g")
+    graph.add_nodes_from((f"n{i:03d}", {"label": str(i)}) for i in range(300))
+    graph.add_edges_from((f"n{i:03d}", f"n{(i * 7) % 300:03d}", {"weight": 1}) for i in range(300) if i != (i * 7) % 300)
+    metrics = {n: {"pagerank": 1 / (1 + i)} for i, n in enumerate(graph)}
+    kept, notice = viz.budget(graph, metrics, 50, "pagerank")
+    assert list(kept) == [f"n{i:03d}" for i in range(50)]  # graph order, not the order of a set
+    expected = graph.subgraph(list(kept))
+    assert sorted(map(sorted, kept.edges)) == sorted(map(sorted, expected.edges))
+    assert [list(kept[n]) for n in kept] == [[m for m in graph[n] if m in kept] for n in kept]
+    assert "draws the 50 most central of 300 nodes" in notice and "--max-nodes 300" in notice

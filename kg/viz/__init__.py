@@ -126,12 +126,24 @@ def budget(graph: nx.Graph, metrics: dict, max_nodes: int, size_by: str) -> tupl
         return graph, ""
     value = lambda node, k: metrics.get(node, {}).get(k) or 0  # noqa: E731
     order = sorted(graph, key=lambda v: (-value(v, size_by), -value(v, "pagerank"), -graph.degree(v), str(v)))
-    kept = graph.subgraph(order[:max_nodes]).copy()
+    kept = _induced(graph, set(order[:max_nodes]))
     hidden = n - max_nodes
     notice = (f"This page draws the {max_nodes:,} most central of {n:,} nodes (by {size_by.replace('_', ' ')}); "
               f"{hidden:,} are hidden. To see them, narrow the graph with kg viz --theme, --event or --since, "
               f"or raise the budget with --max-nodes {n} (a larger page is slower to open).")  # fmt: skip
     return kept, notice
+
+
+def _induced(graph: nx.Graph, keep: set) -> nx.Graph:
+    """The subgraph on ``keep`` (a copy), its nodes and ties in ``graph``'s order. networkx's
+    ``subgraph`` iterates the set ``keep`` when it holds under half the nodes, an order that changes
+    with Python's string hashing, and communities follow node order: two runs drew different pages."""
+    out = graph.__class__()
+    out.graph.update(graph.graph)
+    out.add_nodes_from((n, dict(d)) for n, d in graph.nodes(data=True) if n in keep)
+    out.add_edges_from((u, v, dict(d)) for u, nbrs in graph.adj.items() if u in keep
+                       for v, d in nbrs.items() if v in keep)  # fmt: skip
+    return out
 
 
 def render(store: Store, output: Path, projection: str = "stakeholders", size_by: str = "betweenness",
