@@ -5,6 +5,8 @@ and source sentences, and 30 s more for the memberships, events and themes. Read
 once (a SPARQL scan of one pattern) and joining in Python gives the same rows in a few seconds: every
 function here returns exactly what its SPARQL text in ``kg.viz.data`` returns (the same variables,
 one row per solution, unbound as None), which the tests check on the seed and on synthetic data.
+The stakeholders projection's patterns (``kg/projections.yaml``) are answered from the same index
+(``select``), so the page reads each predicate once for the projection and the details together.
 Only for the embedded store (``OxigraphStore``); other stores run the SPARQL text.
 """
 
