@@ -214,6 +214,7 @@ def render(store: Store, output: Path, projection: str = "stakeholders", size_by
         details = gather(store, graph, index=index)
         shown = select(graph, details, theme, event, since)
         shown, notice, metrics = _budgeted(shown, metrics, max_nodes, size_by, projection, output, whole=graph)
+    del index  # every predicate read, held until here: free it before the page is written
     told = None
     if story is not None:
         from .story import load as load_story
