@@ -84,7 +84,7 @@ def _short_sector(value: str | None) -> str:
     return value[len(str(SECTOR)) :] if value.startswith(str(SECTOR)) else value
 
 
-def project(store: Store, name: str = "stakeholders") -> nx.Graph:
+def project(store: Store, name: str = "stakeholders", select=None) -> nx.Graph:
     """Build one declared projection from the store.
 
     Parameters
@@ -93,6 +93,10 @@ def project(store: Store, name: str = "stakeholders") -> nx.Graph:
         An open graph (``kg.open_store()``).
     name : str
         A projection declared in projections.yaml: stakeholders, organizations, people, themes.
+    select : callable, optional
+        ``select(pattern, variables)``: the rows of a declared pattern, as ``SELECT DISTINCT`` gives
+        them (default: that SPARQL on ``store``). ``kg.viz.rows.select`` answers the stakeholders
+        patterns from the page's predicate index instead, with the same rows.
 
     Returns
     -------
@@ -105,10 +109,11 @@ def project(store: Store, name: str = "stakeholders") -> nx.Graph:
     if name not in declared:
         raise KeyError(f"unknown projection {name!r}; declared: {', '.join(declared)}")
     spec = declared[name]
+    select = select or (lambda where, variables: _select(store, where, variables))
     types = node_types()
     nodes: dict[str, dict] = {}
     for node_type in spec.nodes:
-        for row in sorted(_select(store, types[node_type], "*"), key=lambda r: tuple(str(v) for v in r.values())):
+        for row in sorted(select(types[node_type], "*"), key=lambda r: tuple(str(v) for v in r.values())):
             iri = row["node"]
             attrs = nodes.setdefault(iri, {"label": row["label"], "type": node_type, "sector": "", "aliases": set(), "date": ""})
             attrs["label"] = min(attrs["label"], row["label"])
@@ -134,11 +139,11 @@ def project(store: Store, name: str = "stakeholders") -> nx.Graph:
 
     for kind in spec.edges:
         if kind.mode == "direct":
-            for row in _select(store, kind.pattern, "?source ?target ?via ?label"):
+            for row in select(kind.pattern, "?source ?target ?via ?label"):
                 link(row["source"], row["target"], kind.name, row["via"], row.get("label"))
         else:
             members: dict[str, set[str]] = {}
-            for row in _select(store, kind.pattern, "?node ?via"):
+            for row in select(kind.pattern, "?node ?via"):
                 if row["node"] in nodes:
                     members.setdefault(row["via"], set()).add(row["node"])
             for via, group in members.items():

@@ -65,9 +65,9 @@ def test_a_budgeted_page_is_the_same_whether_it_reads_every_detail_or_only_the_d
     asked = []
     real = data.gather
 
-    def gather_everything(store, graph, only=None):
+    def gather_everything(store, graph, only=None, **options):  # options: the index the projection read
         asked.append(only is not None)
-        return real(store, graph)
+        return real(store, graph, **options)
 
     monkeypatch.setattr(viz, "gather", gather_everything)
     slow = viz.render(synthetic, tmp_path / "slow.html", max_nodes=budget, metrics=None).read_bytes()

@@ -101,18 +101,24 @@ def _rows(store: Store, query: str) -> list[dict[str, str]]:
     return sorted(rows, key=lambda r: tuple(v or "" for v in r.values()))
 
 
-def _reader(store: Store, only: set | None = None):
+def embedded(store: Store) -> bool:
+    """Whether ``store`` is the embedded pyoxigraph store, whose predicates ``kg.viz.rows`` reads whole."""
+    return getattr(store, "inner", None) is not None and hasattr(store.inner, "quads_for_pattern")
+
+
+def _reader(store: Store, only: set | None = None, index=None):
     """``read(name, sparql)``: the query's rows, joined in Python from the embedded store's indexes
     (``kg.viz.rows``, the same rows far faster) or by the SPARQL text on any other store. With
     ``only``, on the embedded store: the rows that the details of these nodes are made of (their
-    memberships, their and their members' participations)."""
-    if getattr(store, "inner", None) is None or not hasattr(store.inner, "quads_for_pattern"):
+    memberships, their and their members' participations). ``index``: a ``kg.viz.rows.Index`` of
+    ``store`` already read from (the projection's), so no predicate is read twice."""
+    if not embedded(store):
         return lambda name, query: _rows(store, query)
     from . import rows
 
     # Whole predicates even for a few nodes: the most central ones reach most facts through their
     # members, and one seek per fact cost more (285 s at 10,000 events) than reading each predicate once.
-    index = rows.Index(store)
+    index = index if index is not None else rows.Index(store)
     if only is None:
         return lambda name, query: getattr(rows, name)(index)
     memberships = rows.memberships(index, only)
@@ -143,7 +149,7 @@ def _safe_url(url: str | None) -> str:
     return url if url and url.startswith(("https://", "http://")) else ""
 
 
-def gather(store: Store, graph: nx.Graph, only=None) -> Details:
+def gather(store: Store, graph: nx.Graph, only=None, index=None) -> Details:
     """Read the details of every node and edge of ``graph`` (a projection of ``store``).
 
     Parameters
@@ -155,6 +161,8 @@ def gather(store: Store, graph: nx.Graph, only=None) -> Details:
     only : iterable of node IRIs, optional
         Read the details of these nodes only (the nodes a page with a node budget draws); each of
         them gets the same details as without ``only``.
+    index : kg.viz.rows.Index, optional
+        The embedded store's predicate index to read from (shared with the projection).
 
     Returns
     -------
@@ -170,7 +178,7 @@ def gather(store: Store, graph: nx.Graph, only=None) -> Details:
     """
     out = Details()
     only = None if only is None else set(only)
-    read = _reader(store, only)
+    read = _reader(store, only, index)
     out.themes = {}
     for row in _rows(store, THEME_LABELS):
         out.themes.setdefault(row["theme"], row["label"])
