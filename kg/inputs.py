@@ -190,6 +190,7 @@ class BuildInputs:
         self.data_dir, self.build_dir, self.base = config.data_dir(data_dir), config.build_dir(build_dir), config.base_iri(base)
         self._fingerprint: str | None = None
         self._records: Records | None = None
+        self._records_cache = None  # the kg.increments.RecordsCache the records were read with (a build's)
         self._digests: dict[str, str] | None = None
         self._files: FileDigests | None = None
 
