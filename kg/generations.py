@@ -235,13 +235,16 @@ def _write_generation(inputs, box, records_cache, live, before, extras, name, fp
     records = box.pop()
     spilled = Spill(None if incremental else tmp, base)  # updating the live stores: nothing to spill
     previous = before.get("parts") if incremental else None
-    converted = increments.convert(records, base, build_dir, records_cache.keys, spilled, previous)
+    index = increments.load_state(live, before.get("index")) if incremental else None  # what the live one holds
+    converted = increments.convert(records, base, build_dir, records_cache.keys, spilled, previous,
+                                   index["pieces"] if index else None)  # fmt: skip
     spilled.add(list(to_rdf.ontology_quads(config.ontology_dir(), base)), digest=False)  # digested as files
     summary = summarize(records, spilled.total)  # records and ontology, not the graph-extras
     # kg.derived: the joins the named queries need, per level; only the changed parts' when incremental
-    facts = increments.derive_facts(converted, base, build_dir, live if incremental else None,
-                                    before if incremental else None)  # fmt: skip
-    facts_digest = increments.save_state(tmp, facts.state)
+    facts = increments.derive_facts(converted, base, build_dir, live, before, index)
+    del index
+    facts.state["pieces"] = {p.name: p.summary for p in converted.parts}
+    index_digest = increments.save_state(tmp, facts.state)
     delta = None
     if incremental:
         delta = increments.StoreDelta(base, build_dir, live, before, converted, facts)
@@ -273,7 +276,7 @@ def _write_generation(inputs, box, records_cache, live, before, extras, name, fp
     else:
         levels = _write_level_stores(tmp, spilled, say, shown)
     meta = {"fingerprint": fp, "base": base, "levels": levels, "data": str(data_dir.resolve()), "summary": asdict(summary),
-            "built_at": now, "level_info": level_info, "static": static, "extras": loaded_extras, "derived": facts_digest,
+            "built_at": now, "level_info": level_info, "static": static, "extras": loaded_extras, "index": index_digest,
             "parts": {p.name: [p.key, p.owner] for p in converted.parts}}  # fmt: skip
     (tmp / "summary.json").write_text(json.dumps(meta, indent=2))
     if target.exists():

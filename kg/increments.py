@@ -82,8 +82,9 @@ class Part:
     name: str
     key: str | None
     owner: str | None  # the report's source id (None for the registries)
-    pieces: list
-    collected: tuple
+    pieces: list | None
+    collected: tuple | None  # what the derived graphs read (None: not read from the cache, see ``collected_of``)
+    summary: list = field(default_factory=list)  # ``Spill.add_pieces``'s summaries, kept in the index
 
 
 @dataclass
@@ -94,13 +95,15 @@ class Converted:
 
 
 def convert(records: Records, base: str, build_dir, keys: dict[str, str], spill: Spill,
-            previous: dict | None = None) -> Converted:  # fmt: skip
+            previous: dict | None = None, summaries: dict | None = None) -> Converted:  # fmt: skip
     """Every part's quads (the registries, then each report in order), from the cache when the part
     and what it depends on did not change, with what the derived graphs read from them
     (``Part.collected``, for ``derive_facts``). The pieces are kept only where an update of the live
     stores needs them: parts that differ from ``previous`` (name -> [key, owner] of the live
-    generation); ``None``: none kept (spilled)."""
+    generation); ``None``: none kept (spilled). A part unchanged since the live generation whose
+    summary is in ``summaries`` (its index) is counted from that, without reading its cache entry."""
     entries = Entries(build_dir, "quads", code_digest())
+    summaries = summaries or {}
     chunks = to_rdf.Chunks(records, base)
     collector = derived.Collector(base)
     out = Converted()
@@ -108,6 +111,9 @@ def convert(records: Records, base: str, build_dir, keys: dict[str, str], spill:
     registry_key = _key("registry", base, *registries) if all(registries) else None
 
     def part(name: str, key: str | None, owner: str | None, make) -> Part:
+        if key is not None and previous and previous.get(name, [None])[0] == key and name in summaries:
+            out.reused += 1
+            return Part(name, key, owner, None, None, summaries[name])  # in the live stores as it is
         if key is not None:
             hit = entries.load(key)
             if hit is not None:
@@ -125,7 +131,10 @@ def convert(records: Records, base: str, build_dir, keys: dict[str, str], spill:
         key = _key(registry_key, record_key, chunks.context(report)) if registry_key and record_key else None
         out.parts.append(part(report.path, key, report.source.id, lambda report=report: chunks.report(report)))
     for p in out.parts:
-        spill.add_pieces(p.pieces)
+        if p.pieces is None:
+            spill.add_summaries(p.summary)
+        else:
+            p.summary = spill.add_pieces(p.pieces)
         if previous is None or (p.key is not None and previous.get(p.name, [None])[0] == p.key):
             p.pieces = None  # written to the spill files, or already in the live stores
     return out
@@ -144,6 +153,16 @@ def _name(records: Records, filename: str) -> str:
     return _rel(records.data_dir, records.data_dir / filename)
 
 
+def collected_of(build_dir, part: Part) -> tuple:
+    """What the derived graphs read from a part (from its cache entry when ``convert`` did not read it)."""
+    if part.collected is None:
+        hit = Entries(build_dir, "quads", code_digest()).load(part.key)
+        if hit is None:
+            raise NotIncremental(f"the quads of {part.name} are no longer in the cache")
+        part.collected = hit[1]
+    return part.collected
+
+
 def load_part(build_dir, key: str):
     """The pieces of a part kept by an earlier build, or None."""
     hit = Entries(build_dir, "quads", code_digest()).load(key)
@@ -158,7 +177,7 @@ class NotIncremental(Exception):
         self.quiet = quiet
 
 
-_STATE = "derived-state.pickle"
+_STATE = "index.pickle"  # per generation: what the next build reads instead of every cache entry
 
 
 @dataclass
@@ -185,8 +204,9 @@ class DerivedFacts:
 
 
 def save_state(generation: Path, state: dict) -> str:
-    """What the next build needs of this generation's derived facts; returns its digest (kept in
-    summary.json: a damaged file is never used)."""
+    """What the next build needs of this generation (the global relations, the counts of the derived
+    facts, each part's ``Spill`` summary); returns its digest (kept in summary.json: a damaged file
+    is never used)."""
     data = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
     (generation / _STATE).write_bytes(data)
     return hashlib.sha256(data).hexdigest()
@@ -202,25 +222,25 @@ def load_state(generation: Path, digest: str | None) -> dict:
     return pickle.loads(data)  # noqa: S301 - written by the build into the build folder, digest checked above
 
 
-def derive_facts(converted: Converted, base: str, build_dir, live: Path | None = None,
-                 before: dict | None = None) -> DerivedFacts:  # fmt: skip
+def derive_facts(converted: Converted, base: str, build_dir, live: Path | None = None, before: dict | None = None,
+                 state: dict | None = None) -> DerivedFacts:  # fmt: skip
     """The derived facts, per part (``kg.derived.derive_local``) and from the global relations
     (``derive_global``), each part's cached as an entry "facts" keyed by the part and the global
-    relations. With the live generation (``live``, its summary ``before``): only the parts that
-    changed, came or went are derived again, and the facts that change are found by counting, per
-    fact and rank, the parts that derive it (a fact no changed part derived before is looked up in
-    the live store). When the global relations changed, every part is derived again."""
+    relations. With the live generation (``live``, its summary ``before`` and ``state``, its
+    ``load_state``): only the parts that changed, came or went are derived again, and the facts that
+    change are found by counting, per fact and rank, the parts that derive it (a fact no changed part
+    derived before is looked up in the live store). When the global relations changed, every part is
+    derived again."""
     entries = Entries(build_dir, "facts", code_digest())
-    old_parts = before["parts"] if before is not None else {}
-    state = load_state(live, before.get("derived")) if before is not None else None
-    new_globals = derived.Globals()
+    old_parts = before["parts"] if state is not None else {}
     new_parts = {p.name: p for p in converted.parts}
     old_entries: dict[str, tuple] = {}
+    applied: list[tuple] = []  # (contribution, sign) applied to the live generation's global relations
+    globals_ = derived.Globals()
     if state is not None:
         if any(p.key is None for p in converted.parts) or any(k is None for k, _ in old_parts.values()):
             raise NotIncremental("a file could not be kept in the cache", quiet=True)
-        old_globals = derived.Globals(state["globals"])
-        new_globals = derived.Globals(copy.deepcopy(state["globals"]))
+        globals_ = derived.Globals(state["globals"])  # updated in place (the state is this build's own copy)
         for name, (key, _) in old_parts.items():
             part = new_parts.get(name)
             if part is not None and part.key == key:
@@ -229,26 +249,29 @@ def derive_facts(converted: Converted, base: str, build_dir, live: Path | None =
             if hit is None:
                 raise NotIncremental(f"the derived facts of {name} as last built are no longer in the cache")
             old_entries[name] = hit
-            new_globals.add(hit[0], -1)
+            applied.append((hit[0], -1))
     changed = [p for p in converted.parts if state is None or old_parts.get(p.name, [None])[0] != p.key]
-    local = {}
+    local, shared = {}, {}
     for p in changed:
-        local[p.name], shared = derived.split(*p.collected)
-        new_globals.add(shared)
-    digest = new_globals.digest()
-    joins = derived.Joins(new_globals.tables())
-    if state is not None and digest != state["digest"]:  # every part joins the global relations: all again
+        local[p.name], shared[p.name] = derived.split(*collected_of(build_dir, p))
+        applied.append((shared[p.name], 1))
+    for contribution, sign in applied:
+        globals_.add(contribution, sign)
+    digest = globals_.digest()
+    joins = derived.Joins(globals_.tables())
+    again = state is not None and digest != state["digest"]
+    if again:  # every part joins the global relations: derive them all again
         for p in converted.parts:
             if p.name not in local:
                 hit = entries.load(_key(p.key, state["digest"]))
                 if hit is None:
                     raise NotIncremental(f"the derived facts of {p.name} as last built are no longer in the cache")
                 old_entries[p.name] = hit
-                local[p.name] = derived.split(*p.collected)[0]
+                local[p.name], shared[p.name] = derived.split(*collected_of(build_dir, p))
         changed = list(converted.parts)
     new_entries = {}
     for p in changed:
-        new_entries[p.name] = (derived.split(*p.collected)[1], derived.derive_local(local[p.name], joins, base))
+        new_entries[p.name] = (shared[p.name], derived.derive_local(local[p.name], joins, base))
         if p.key is not None:
             entries.save(_key(p.key, digest), new_entries[p.name])
     for p in converted.parts:
@@ -256,16 +279,19 @@ def derive_facts(converted: Converted, base: str, build_dir, live: Path | None =
         if p.key is not None:
             converted.facts_keys.add(_key(p.key, digest))
     if state is None:
-        return _from_nothing(new_globals, [e[1] for e in new_entries.values()], derived.derive_global(joins, base))
+        return _from_nothing(globals_, digest, [e[1] for e in new_entries.values()], derived.derive_global(joins, base))
     old = [e[1] for e in old_entries.values()]
     new = [e[1] for e in new_entries.values()]
-    if digest != state["digest"]:
+    if again:
+        old_globals = derived.Globals(copy.deepcopy(globals_.counts))
+        for contribution, sign in reversed(applied):
+            old_globals.add(contribution, -sign)
         old.append(derived.derive_global(derived.Joins(old_globals.tables()), base))
         new.append(derived.derive_global(joins, base))
-    return _counted(new_globals, state, old, new, _Lookup(live, before, base))
+    return _counted(globals_, digest, state, old, new, _Lookup(live, before, base))
 
 
-def _from_nothing(globals_: derived.Globals, parts: list[dict], global_facts: dict) -> DerivedFacts:
+def _from_nothing(globals_: derived.Globals, digest: str, parts: list[dict], global_facts: dict) -> DerivedFacts:
     facts = dict(global_facts)
     again: set = set()  # facts more than one part derives (none in kg's rules today; counted below)
     for part in parts:
@@ -286,7 +312,7 @@ def _from_nothing(globals_: derived.Globals, parts: list[dict], global_facts: di
     ranks: dict[int, int] = {}
     for rank in facts.values():
         ranks[rank] = ranks.get(rank, 0) + 1
-    state = {"globals": globals_.counts, "digest": globals_.digest(), "shared": shared, "ranks": ranks}
+    state = {"globals": globals_.counts, "digest": digest, "shared": shared, "ranks": ranks}
     return DerivedFacts(facts, [], [], ranks, state)
 
 
@@ -311,7 +337,7 @@ class _Lookup:
         return min(ranks) if ranks else None
 
 
-def _counted(globals_: derived.Globals, state: dict, old: list[dict], new: list[dict], lookup) -> DerivedFacts:
+def _counted(globals_: derived.Globals, digest: str, state: dict, old: list[dict], new: list[dict], lookup) -> DerivedFacts:
     """What changes when the parts' facts ``old`` are replaced by ``new``: per fact, the parts deriving
     it at each rank (``state["shared"]`` for facts more than one part derives; else the one changed part
     that derived it, or the live store), before and after."""
@@ -356,7 +382,7 @@ def _counted(globals_: derived.Globals, state: dict, old: list[dict], new: list[
                 added.append((fact, after))
                 ranks[after] = ranks.get(after, 0) + 1
     ranks = {r: n for r, n in ranks.items() if n}
-    new_state = {"globals": globals_.counts, "digest": globals_.digest(), "shared": shared, "ranks": ranks}
+    new_state = {"globals": globals_.counts, "digest": digest, "shared": shared, "ranks": ranks}
     return DerivedFacts(None, removed, added, ranks, new_state)
 
 

@@ -39,7 +39,7 @@ def per_part(parts) -> dict:
         globals_.add(derived.split(*part)[1])
     joins = derived.Joins(globals_.tables())
     local = [derived.derive_local(derived.split(*part)[0], joins, base) for part in parts]
-    return increments._from_nothing(globals_, local, derived.derive_global(joins, base)).facts
+    return increments._from_nothing(globals_, globals_.digest(), local, derived.derive_global(joins, base)).facts
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +80,7 @@ def test_counting_finds_what_changes_when_two_parts_derive_a_fact_at_different_r
 
     parts = [random_part(facts[1:]) for _ in range(6)]
     parts[0][facts[0]], parts[1][facts[0]] = 2, 0  # one fact from two parts at two ranks
-    state = increments._from_nothing(globals_, parts[1:], parts[0]).state
+    state = increments._from_nothing(globals_, "", parts[1:], parts[0]).state
     assert state["shared"][facts[0]] == {2: 1, 0: 1}
     for step in range(40):
         live = union(parts)
@@ -88,7 +88,7 @@ def test_counting_finds_what_changes_when_two_parts_derive_a_fact_at_different_r
         new_parts = list(parts)
         for i in changed:
             new_parts[i] = {} if step == 0 else random_part()  # step 0: the lower of the two ranks goes
-        result = increments._counted(globals_, state, [parts[i] for i in changed], [new_parts[i] for i in changed],
+        result = increments._counted(globals_, "", state, [parts[i] for i in changed], [new_parts[i] for i in changed],
                                      live.get)  # fmt: skip
         after = union(new_parts)
         updated_store = {f: r for f, r in live.items() if (f, r) not in set(result.removed)}
