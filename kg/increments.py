@@ -269,19 +269,22 @@ def derive_facts(converted: Converted, base: str, build_dir, live: Path | None =
                 old_entries[p.name] = hit
                 local[p.name], shared[p.name] = derived.split(*collected_of(build_dir, p))
         changed = list(converted.parts)
-    new_entries = {}
-    for p in changed:
-        new_entries[p.name] = (shared[p.name], derived.derive_local(local[p.name], joins, base))
-        if p.key is not None:
-            entries.save(_key(p.key, digest), new_entries[p.name])
     for p in converted.parts:
-        p.collected = None
         if p.key is not None:
             converted.facts_keys.add(_key(p.key, digest))
+
+    def derived_again():  # each changed part's facts, saved as they are made (one part in memory at a time)
+        for p in changed:
+            entry = (shared.pop(p.name), derived.derive_local(local.pop(p.name), joins, base))
+            p.collected = None
+            if p.key is not None:
+                entries.save(_key(p.key, digest), entry)
+            yield entry[1]
+
     if state is None:
-        return _from_nothing(globals_, digest, [e[1] for e in new_entries.values()], derived.derive_global(joins, base))
+        return _from_nothing(globals_, digest, derived_again(), derived.derive_global(joins, base))
     old = [e[1] for e in old_entries.values()]
-    new = [e[1] for e in new_entries.values()]
+    new = list(derived_again())
     if again:
         old_globals = derived.Globals(copy.deepcopy(globals_.counts))
         for contribution, sign in reversed(applied):
@@ -291,24 +294,23 @@ def derive_facts(converted: Converted, base: str, build_dir, live: Path | None =
     return _counted(globals_, digest, state, old, new, _Lookup(live, before, base))
 
 
-def _from_nothing(globals_: derived.Globals, digest: str, parts: list[dict], global_facts: dict) -> DerivedFacts:
+def _from_nothing(globals_: derived.Globals, digest: str, parts, global_facts: dict) -> DerivedFacts:
+    """Every fact at its lowest rank over ``global_facts`` and ``parts`` (an iterable of each part's
+    facts), with the counts of the facts more than one of them derives (none in kg's rules today)."""
     facts = dict(global_facts)
-    again: set = set()  # facts more than one part derives (none in kg's rules today; counted below)
+    shared: dict = {}  # fact -> {rank: how many parts derive it at that rank}
     for part in parts:
         for fact, rank in part.items():
             was = facts.get(fact)
             if was is None:
                 facts[fact] = rank
-            else:
-                again.add(fact)
-                if rank < was:
-                    facts[fact] = rank
-    shared: dict = {fact: {} for fact in again}  # fact -> {rank: how many parts derive it at that rank}
-    if shared:
-        for part in (global_facts, *parts):
-            for fact, rank in part.items():
-                if fact in shared:
-                    shared[fact][rank] = shared[fact].get(rank, 0) + 1
+                continue
+            counts = shared.get(fact)
+            if counts is None:  # the first part to derive it is the only one so far: ``was`` is its rank
+                counts = shared[fact] = {was: 1}
+            counts[rank] = counts.get(rank, 0) + 1
+            if rank < was:
+                facts[fact] = rank
     ranks: dict[int, int] = {}
     for rank in facts.values():
         ranks[rank] = ranks.get(rank, 0) + 1
