@@ -339,7 +339,8 @@ GLOBAL_TYPED = ("organization", "person")
 
 def split(pairs: dict, typed: dict) -> tuple[tuple[dict, dict], tuple[dict, dict]]:
     """A ``Collector.contribution`` as (local, global) parts, each (pairs, typed)."""
-    local = ({k: v for k, v in pairs.items() if k not in GLOBAL_PAIRS}, {k: v for k, v in typed.items() if k not in GLOBAL_TYPED})
+    local = ({k: v for k, v in pairs.items() if k not in GLOBAL_PAIRS},
+             {k: v for k, v in typed.items() if k not in GLOBAL_TYPED})
     shared = ({k: v for k, v in pairs.items() if k in GLOBAL_PAIRS}, {k: v for k, v in typed.items() if k in GLOBAL_TYPED})
     return local, shared
 

@@ -339,7 +339,8 @@ class _Lookup:
         return min(ranks) if ranks else None
 
 
-def _counted(globals_: derived.Globals, digest: str, state: dict, old: list[dict], new: list[dict], lookup) -> DerivedFacts:
+def _counted(globals_: derived.Globals, digest: str, state: dict, old: list[dict], new: list[dict],
+             lookup) -> DerivedFacts:
     """What changes when the parts' facts ``old`` are replaced by ``new``: per fact, the parts deriving
     it at each rank (``state["shared"]`` for facts more than one part derives; else the one changed part
     that derived it, or the live store), before and after."""

@@ -22,7 +22,8 @@ def parts_of(data: Path) -> list[tuple[dict, dict]]:
     records, base = load_records(data), config.base_iri()
     chunks = to_rdf.Chunks(records, base)
     collector = derived.Collector(base)
-    return [collector.contribution(chunks.registry())] + [collector.contribution(chunks.report(r)) for r in records.reports]
+    registry = collector.contribution(chunks.registry())  # first, as a build makes them
+    return [registry, *(collector.contribution(chunks.report(r)) for r in records.reports)]
 
 
 def everything(parts) -> dict:
@@ -49,7 +50,8 @@ def synth_30_levels(tmp_path_factory) -> Path:
     synth.synthesize(30, data, seed=5)
     internal = sorted((data / "reports").glob("*.yaml"))[1]
     text = internal.read_text(encoding="utf-8")
-    internal.write_text(text.replace("  type: report\n", "  type: report\n  sensitivity: internal\n", 1), encoding="utf-8")
+    text = text.replace("  type: report\n", "  type: report\n  sensitivity: internal\n", 1)
+    internal.write_text(text, encoding="utf-8")
     return data
 
 
