@@ -322,6 +322,187 @@ def derive_ranked(pairs: dict, typed: dict, base: str) -> dict[tuple[str, str, s
     return facts
 
 
+# Per report ------------------------------------------------------------------------------------------
+# Which rules join facts of two different reports? Every rule joins at most the facts of one event or one
+# participation (``kg:agent``, ``kg:participatedIn``, ``schema:organizer``, ``kg:event``, ``dcterms:subject``
+# and the ``kg:Participation`` type: a report states them only about its own events, and event ids are
+# unique across reports) with the "global" relations: ``org:memberOf`` (stated by the affiliations of ANY
+# report: a person's membership from report A joins their participation in report B), ``kg:sector`` and the
+# types of organizations and people (the registries). So the facts are derived per report, with the global
+# relations merged over every part, and the whole set is the union, each fact at its lowest rank; the
+# facts that follow from the global relations alone (shared-person ends, agents' sectors) are one more
+# contribution. ``derive_ranked`` over everything stays the definition (tests compare the two).
+
+GLOBAL_PAIRS = ("member_of", "sector")
+GLOBAL_TYPED = ("organization", "person")
+
+
+def split(pairs: dict, typed: dict) -> tuple[tuple[dict, dict], tuple[dict, dict]]:
+    """A ``Collector.contribution`` as (local, global) parts, each (pairs, typed)."""
+    local = ({k: v for k, v in pairs.items() if k not in GLOBAL_PAIRS},
+             {k: v for k, v in typed.items() if k not in GLOBAL_TYPED})
+    shared = ({k: v for k, v in pairs.items() if k in GLOBAL_PAIRS}, {k: v for k, v in typed.items() if k in GLOBAL_TYPED})
+    return local, shared
+
+
+class Globals:
+    """The global relations (``GLOBAL_PAIRS``, ``GLOBAL_TYPED``) of a whole build, each key with the
+    number of parts stating it at each rank, so a part's contribution can be taken out again."""
+
+    def __init__(self, counts: dict | None = None):
+        self.counts: dict[str, dict] = counts or {name: {} for name in (*GLOBAL_PAIRS, *GLOBAL_TYPED)}
+
+    def add(self, contribution: tuple[dict, dict], sign: int = 1) -> None:
+        for tables in contribution:
+            for name, table in tables.items():
+                into = self.counts[name]
+                for key, rank in table.items():
+                    at = into.setdefault(key, {})
+                    at[rank] = at.get(rank, 0) + sign
+                    if not at[rank]:
+                        del at[rank]
+                        if not at:
+                            del into[key]
+
+    def tables(self) -> tuple[dict, dict]:
+        """(pairs, typed) as ``derive_ranked`` reads them: each key at its lowest rank."""
+        lowest = {name: {key: min(at) for key, at in table.items()} for name, table in self.counts.items()}
+        return {n: lowest[n] for n in GLOBAL_PAIRS}, {n: lowest[n] for n in GLOBAL_TYPED}
+
+    def digest(self) -> str:
+        pairs, typed = self.tables()
+        text = repr([sorted(table.items()) for table in (*pairs.values(), *typed.values())])
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+class Joins:
+    """The global relations indexed for the per-report rules."""
+
+    def __init__(self, tables: tuple[dict, dict]):
+        pairs, typed = tables
+        self.organizations, self.persons = typed["organization"], typed["person"]
+        self.member_of: dict[str, dict[str, int]] = {}
+        for (member, org), rank in pairs["member_of"].items():
+            self.member_of.setdefault(member, {})[org] = rank
+        self.sectors: dict[str, dict[str, int]] = {}
+        for (org, sector), rank in pairs["sector"].items():
+            self.sectors.setdefault(org, {})[sector] = rank
+        self.sector_pairs = pairs["sector"]
+
+
+def derive_global(joins: Joins, base: str) -> dict[tuple[str, str, str], int]:
+    """The facts that follow from the global relations alone: shared-person tie ends and agents' sectors
+    (as ``derive_ranked`` makes them)."""
+    facts: dict[tuple[str, str, str], int] = {}
+
+    def add(fact, rank):
+        if rank < facts.get(fact, 99):
+            facts[fact] = rank
+
+    for member, orgs in joins.member_of.items():
+        for org, rank in orgs.items():
+            end = _node(base, "tie-end", org, member, "shared-person")
+            add((end, KGD + "from", org), rank)
+            add((end, KGD + "via", member), rank)
+            add((end, KGD + "link", "shared-person"), rank)
+    own_sector = KGD + "sector"
+    for (agent, sector), rank in joins.sector_pairs.items():
+        add((agent, own_sector, sector), rank)
+    for member, orgs in joins.member_of.items():
+        for org, member_rank in orgs.items():
+            for sector, sector_rank in joins.sectors.get(org, {}).items():
+                add((member, own_sector, sector), max(member_rank, sector_rank))
+    return facts
+
+
+def derive_local(local: tuple[dict, dict], joins: Joins, base: str) -> dict[tuple[str, str, str], int]:
+    """The facts that follow from one report's own pairs (``split``'s local part) joined with the
+    global relations: every rule of ``derive_ranked`` that reads a local pair."""
+    pairs, typed = local
+    empty: dict = {}
+    facts: dict[tuple[str, str, str], int] = {}
+
+    def add(fact, rank):
+        if rank < facts.get(fact, 99):
+            facts[fact] = rank
+
+    def keep(table, key, rank):
+        if rank < table.get(key, 99):
+            table[key] = rank
+
+    organizations, persons, member_of, sectors = joins.organizations, joins.persons, joins.member_of, joins.sectors
+    participations = typed.get("participation", empty)
+    counts_for = KGD + "countsFor"
+    for (participation, agent), rank in pairs.get("agent", empty).items():
+        typed_at = participations.get(participation)
+        if typed_at is None:
+            continue
+        rank = max(rank, typed_at)
+        if agent in organizations:
+            add((participation, counts_for, agent), max(rank, organizations[agent]))
+        for org, member_rank in member_of.get(agent, empty).items():
+            add((participation, counts_for, org), max(rank, member_rank))
+
+    ends: dict = {}
+    through: dict = {}
+    meetings: dict = {}
+    meeting_orgs: dict = {}
+    meeting_people: dict = {}
+    for (agent, event), rank in pairs.get("participated", empty).items():
+        keep(ends, (agent, event, "co-participant"), rank)
+        for org, member_rank in member_of.get(agent, empty).items():
+            both = max(rank, member_rank)
+            keep(ends, (org, event, "co-participant"), both)
+            keep(through, (org, event, "co-participant", agent), both)
+        for sector, sector_rank in sectors.get(agent, empty).items():
+            both = max(rank, sector_rank)
+            keep(meetings, (event, sector), both)
+            keep(meeting_orgs, (event, sector, agent), both)
+        if agent in persons:
+            person_rank = max(rank, persons[agent])
+            for org, member_rank in member_of.get(agent, empty).items():
+                for sector, sector_rank in sectors.get(org, empty).items():
+                    all_of = max(person_rank, member_rank, sector_rank)
+                    keep(meetings, (event, sector), all_of)
+                    keep(meeting_orgs, (event, sector, org), all_of)
+                    keep(meeting_people, (event, sector, agent), all_of)
+    for (event, org), rank in pairs.get("organizer", empty).items():
+        keep(ends, (org, event, "co-organizer"), rank)
+    for (org, via, link), rank in ends.items():
+        end = _node(base, "tie-end", org, via, link)
+        add((end, KGD + "from", org), rank)
+        add((end, KGD + "via", via), rank)
+        add((end, KGD + "link", link), rank)
+    for (org, via, link, person), rank in through.items():
+        add((_node(base, "tie-end", org, via, link), KGD + "through", person), rank)
+
+    raised = KGD + "raised"
+    themes: dict[str, dict[str, int]] = {}
+    for (subject, theme), rank in pairs.get("subject", empty).items():
+        themes.setdefault(subject, {})[theme] = rank
+    for (participation, event), rank in pairs.get("event_of", empty).items():
+        for theme, theme_rank in themes.get(participation, empty).items():
+            add((event, raised, theme), max(rank, theme_rank))
+    organizer_sector = KGD + "organizerSector"
+    for (event, org), rank in pairs.get("organizer", empty).items():
+        for sector, sector_rank in sectors.get(org, empty).items():
+            add((event, organizer_sector, sector), max(rank, sector_rank))
+    for (event, sector), rank in meetings.items():
+        meeting = _node(base, "event-sector", event, sector)
+        add((meeting, _RDF_TYPE, KGD + "EventSector"), rank)
+        add((meeting, KGD + "ofEvent", event), rank)
+        add((meeting, KGD + "ofSector", sector), rank)
+    for (event, sector, org), rank in meeting_orgs.items():
+        add((_node(base, "event-sector", event, sector), KGD + "organization", org), rank)
+    for (event, sector, person), rank in meeting_people.items():
+        add((_node(base, "event-sector", event, sector), KGD + "person", person), rank)
+    return facts
+
+
+def _node(base: str, kind: str, *parts: str) -> str:
+    return f"{base}derived/{kind}/{hashlib.sha256(' '.join(parts).encode()).hexdigest()[:24]}"
+
+
 def derived_quads(quads: Iterable[ox.Quad], base: str) -> list[ox.Quad]:
     """The derived graphs of a whole set of quads (the in-memory stores and a remote upload)."""
     collector = Collector(base)

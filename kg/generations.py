@@ -209,7 +209,9 @@ def _rebuild(inputs: BuildInputs, live, before, extras, name, fp, force, progres
     root = store_root(build_dir)
     static = inputs.static_key()
     held.append(f"reading records in {data_dir}")
-    records_cache = increments.RecordsCache(build_dir, data_dir, inputs.file_digests())
+    if inputs._records_cache is None:  # kept for a second attempt (it knows each file's key)
+        inputs._records_cache = increments.RecordsCache(build_dir, data_dir, inputs.file_digests())
+    records_cache = inputs._records_cache
     records = inputs.records(records_cache)
     warnings = records.warnings
     held.append("turning records into RDF")
@@ -232,23 +234,24 @@ def _write_generation(inputs, box, records_cache, live, before, extras, name, fp
     root = store_root(build_dir)
     records = box.pop()
     spilled = Spill(None if incremental else tmp, base)  # updating the live stores: nothing to spill
-    deriving = derived.Collector(base)  # kg.derived: the joins the named queries need, per level
     previous = before.get("parts") if incremental else None
-    converted = increments.convert(records, base, build_dir, records_cache.keys, spilled, deriving, previous)
+    index = increments.load_state(live, before.get("index")) if incremental else None  # what the live one holds
+    converted = increments.convert(records, base, build_dir, records_cache.keys, spilled, previous,
+                                   index["pieces"] if index else None)  # fmt: skip
     spilled.add(list(to_rdf.ontology_quads(config.ontology_dir(), base)), digest=False)  # digested as files
     summary = summarize(records, spilled.total)  # records and ontology, not the graph-extras
-    facts = deriving.facts()
-    del deriving
-    lines = increments.fact_lines(facts)
-    facts_digest = increments.save_facts(tmp, lines)
+    # kg.derived: the joins the named queries need, per level; only the changed parts' when incremental
+    facts = increments.derive_facts(converted, base, build_dir, live, before, index)
+    del index
+    facts.state["pieces"] = {p.name: p.summary for p in converted.parts}
+    index_digest = increments.save_state(tmp, facts.state)
     delta = None
-    if incremental:  # what changed in the derived facts, before they are freed
-        delta = increments.StoreDelta(base, build_dir, live, before, converted, lines)
-    del lines
-    if not incremental:
-        for rank, (data, n) in derived.nquads(facts, base).items():  # nor the derived graphs, which follow
-            spilled.add_pieces([(rank, data, n, None, None)], records=False, digest=False)  # from the records
-    spilled.ranks.update(facts.values())
+    if incremental:
+        delta = increments.StoreDelta(base, build_dir, live, before, converted, facts)
+    else:
+        for rank, (data, n) in derived.nquads(facts.facts, base).items():  # nor the derived graphs, which
+            spilled.add_pieces([(rank, data, n, None, None)], records=False, digest=False)  # follow from the records
+    spilled.ranks.update(facts.ranks)
     del facts
     sources = {r.source.id for r in records.reports}
     inputs._records = None
@@ -273,7 +276,7 @@ def _write_generation(inputs, box, records_cache, live, before, extras, name, fp
     else:
         levels = _write_level_stores(tmp, spilled, say, shown)
     meta = {"fingerprint": fp, "base": base, "levels": levels, "data": str(data_dir.resolve()), "summary": asdict(summary),
-            "built_at": now, "level_info": level_info, "static": static, "extras": loaded_extras, "facts": facts_digest,
+            "built_at": now, "level_info": level_info, "static": static, "extras": loaded_extras, "index": index_digest,
             "parts": {p.name: [p.key, p.owner] for p in converted.parts}}  # fmt: skip
     (tmp / "summary.json").write_text(json.dumps(meta, indent=2))
     if target.exists():

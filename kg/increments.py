@@ -16,8 +16,10 @@ Every entry is a cache (``kg.buildcache``): unreadable or foreign entries are ig
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,29 +82,38 @@ class Part:
     name: str
     key: str | None
     owner: str | None  # the report's source id (None for the registries)
-    pieces: list
-    collected: tuple
+    pieces: list | None
+    collected: tuple | None  # what the derived graphs read (None: not read from the cache, see ``collected_of``)
+    summary: list = field(default_factory=list)  # ``Spill.add_pieces``'s summaries, kept in the index
 
 
 @dataclass
 class Converted:
     parts: list[Part] = field(default_factory=list)
     reused: int = 0
+    facts_keys: set[str] = field(default_factory=set)  # the "facts" entries this build uses (``derive_facts``)
 
 
 def convert(records: Records, base: str, build_dir, keys: dict[str, str], spill: Spill,
-            collector: derived.Collector, previous: dict | None = None) -> Converted:  # fmt: skip
+            previous: dict | None = None, summaries: dict | None = None) -> Converted:  # fmt: skip
     """Every part's quads (the registries, then each report in order), from the cache when the part
-    and what it depends on did not change; the collector gets each part's contribution. The pieces
-    are kept only where an update of the live stores needs them: parts that differ from
-    ``previous`` (name -> [key, owner] of the live generation); ``None``: none kept (spilled)."""
+    and what it depends on did not change, with what the derived graphs read from them
+    (``Part.collected``, for ``derive_facts``). The pieces are kept only where an update of the live
+    stores needs them: parts that differ from ``previous`` (name -> [key, owner] of the live
+    generation); ``None``: none kept (spilled). A part unchanged since the live generation whose
+    summary is in ``summaries`` (its index) is counted from that, without reading its cache entry."""
     entries = Entries(build_dir, "quads", code_digest())
+    summaries = summaries or {}
     chunks = to_rdf.Chunks(records, base)
+    collector = derived.Collector(base)
     out = Converted()
     registries = [keys.get(_name(records, f)) for f in ("people.yaml", "organizations.yaml")]
     registry_key = _key("registry", base, *registries) if all(registries) else None
 
     def part(name: str, key: str | None, owner: str | None, make) -> Part:
+        if key is not None and previous and previous.get(name, [None])[0] == key and name in summaries:
+            out.reused += 1
+            return Part(name, key, owner, None, None, summaries[name])  # in the live stores as it is
         if key is not None:
             hit = entries.load(key)
             if hit is not None:
@@ -120,9 +131,10 @@ def convert(records: Records, base: str, build_dir, keys: dict[str, str], spill:
         key = _key(registry_key, record_key, chunks.context(report)) if registry_key and record_key else None
         out.parts.append(part(report.path, key, report.source.id, lambda report=report: chunks.report(report)))
     for p in out.parts:
-        spill.add_pieces(p.pieces)
-        collector.merge(*p.collected)
-        p.collected = None
+        if p.pieces is None:
+            spill.add_summaries(p.summary)
+        else:
+            p.summary = spill.add_pieces(p.pieces)
         if previous is None or (p.key is not None and previous.get(p.name, [None])[0] == p.key):
             p.pieces = None  # written to the spill files, or already in the live stores
     return out
@@ -131,6 +143,7 @@ def convert(records: Records, base: str, build_dir, keys: dict[str, str], spill:
 def prune(build_dir, converted: Converted, records_cache: RecordsCache) -> None:
     """Forget the cache entries this build did not use (after it became the live generation)."""
     Entries(build_dir, "quads", code_digest()).prune({p.key for p in converted.parts if p.key})
+    Entries(build_dir, "facts", code_digest()).prune(converted.facts_keys)
     records_cache.entries.prune(records_cache.used)
 
 
@@ -138,6 +151,16 @@ def _name(records: Records, filename: str) -> str:
     from .records.loader import _rel
 
     return _rel(records.data_dir, records.data_dir / filename)
+
+
+def collected_of(build_dir, part: Part) -> tuple:
+    """What the derived graphs read from a part (from its cache entry when ``convert`` did not read it)."""
+    if part.collected is None:
+        hit = Entries(build_dir, "quads", code_digest()).load(part.key)
+        if hit is None:
+            raise NotIncremental(f"the quads of {part.name} are no longer in the cache")
+        part.collected = hit[1]
+    return part.collected
 
 
 def load_part(build_dir, key: str):
@@ -154,46 +177,223 @@ class NotIncremental(Exception):
         self.quiet = quiet
 
 
-_FACTS = "derived-facts.txt"
+_STATE = "index.pickle"  # per generation: what the next build reads instead of every cache entry
 
 
-def fact_lines(facts: dict) -> set[str]:
-    """The derived facts as lines ``rank<TAB>s<TAB>p<TAB>o`` (no IRI or link kind holds a tab or a
-    line break): two builds' facts compare as sets of strings, fast, whatever their number."""
-    return {f"{rank}\t{s}\t{p}\t{o}" for (s, p, o), rank in facts.items()}
+@dataclass
+class DerivedFacts:
+    """The derived facts of a build (``kg.derived``): every fact when the stores are loaded from
+    nothing, else what changed since the live generation; and what the next build starts from."""
+
+    facts: dict | None  # fact -> rank, all of them (None when only the change was worked out)
+    removed: list  # (fact, rank) no longer in the store
+    added: list  # (fact, rank) new in the store
+    ranks: dict[int, int]  # rank -> how many facts go into the derived graph of that rank
+    state: dict  # the global relations, the facts more than one part derives, ``ranks``
+
+    @property
+    def described(self) -> tuple[set[int], set[int]]:
+        """The ranks with a derived graph before (as far as ``removed`` and ``added`` tell) and now."""
+        now = {r for r, n in self.ranks.items() if n}
+        was = dict(self.ranks)
+        for _, rank in self.removed:
+            was[rank] = was.get(rank, 0) + 1
+        for _, rank in self.added:
+            was[rank] -= 1
+        return {r for r, n in was.items() if n}, now
 
 
-def save_facts(generation: Path, lines: set[str]) -> str:
-    """The derived facts of a generation, for the next build to update its derived graphs by;
-    returns their digest (kept in summary.json: a damaged file is never used)."""
-    data = "\n".join(lines).encode()
-    (generation / _FACTS).write_bytes(data)
+def save_state(generation: Path, state: dict) -> str:
+    """What the next build needs of this generation (the global relations, the counts of the derived
+    facts, each part's ``Spill`` summary); returns its digest (kept in summary.json: a damaged file
+    is never used)."""
+    data = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+    (generation / _STATE).write_bytes(data)
     return hashlib.sha256(data).hexdigest()
 
 
-def load_facts(generation: Path, digest: str | None) -> set[str]:
+def load_state(generation: Path, digest: str | None) -> dict:
     try:
-        data = (generation / _FACTS).read_bytes()
+        data = (generation / _STATE).read_bytes()
     except OSError as exc:
         raise NotIncremental(f"the derived facts of {generation.name} cannot be read: {exc}") from None
     if hashlib.sha256(data).hexdigest() != digest:
         raise NotIncremental(f"the derived facts of {generation.name} are damaged")
-    return set(data.decode().split("\n")) if data else set()
+    return pickle.loads(data)  # noqa: S301 - written by the build into the build folder, digest checked above
 
 
-def _facts_of(lines) -> list[tuple[tuple[str, str, str], int]]:
-    out = []
-    for line in lines:
-        rank, s, p, o = line.split("\t")
-        out.append(((s, p, o), int(rank)))
-    return out
+def derive_facts(converted: Converted, base: str, build_dir, live: Path | None = None, before: dict | None = None,
+                 state: dict | None = None) -> DerivedFacts:  # fmt: skip
+    """The derived facts, per part (``kg.derived.derive_local``) and from the global relations
+    (``derive_global``), each part's cached as an entry "facts" keyed by the part and the global
+    relations. With the live generation (``live``, its summary ``before`` and ``state``, its
+    ``load_state``): only the parts that changed, came or went are derived again, and the facts that
+    change are found by counting, per fact and rank, the parts that derive it (a fact no changed part
+    derived before is looked up in the live store). When the global relations changed, every part is
+    derived again."""
+    entries = Entries(build_dir, "facts", code_digest())
+    old_parts = before["parts"] if state is not None else {}
+    new_parts = {p.name: p for p in converted.parts}
+    old_entries: dict[str, tuple] = {}
+    applied: list[tuple] = []  # (contribution, sign) applied to the live generation's global relations
+    globals_ = derived.Globals()
+    if state is not None:
+        if any(p.key is None for p in converted.parts) or any(k is None for k, _ in old_parts.values()):
+            raise NotIncremental("a file could not be kept in the cache", quiet=True)
+        globals_ = derived.Globals(state["globals"])  # updated in place (the state is this build's own copy)
+        for name, (key, _) in old_parts.items():
+            part = new_parts.get(name)
+            if part is not None and part.key == key:
+                continue
+            hit = entries.load(_key(key, state["digest"]))
+            if hit is None:
+                raise NotIncremental(f"the derived facts of {name} as last built are no longer in the cache")
+            old_entries[name] = hit
+            applied.append((hit[0], -1))
+    changed = [p for p in converted.parts if state is None or old_parts.get(p.name, [None])[0] != p.key]
+    local, shared = {}, {}
+    for p in changed:
+        local[p.name], shared[p.name] = derived.split(*collected_of(build_dir, p))
+        applied.append((shared[p.name], 1))
+    for contribution, sign in applied:
+        globals_.add(contribution, sign)
+    digest = globals_.digest()
+    joins = derived.Joins(globals_.tables())
+    again = state is not None and digest != state["digest"]
+    if again:  # every part joins the global relations: derive them all again
+        for p in converted.parts:
+            if p.name not in local:
+                hit = entries.load(_key(p.key, state["digest"]))
+                if hit is None:
+                    raise NotIncremental(f"the derived facts of {p.name} as last built are no longer in the cache")
+                old_entries[p.name] = hit
+                local[p.name], shared[p.name] = derived.split(*collected_of(build_dir, p))
+        changed = list(converted.parts)
+    for p in converted.parts:
+        if p.key is not None:
+            converted.facts_keys.add(_key(p.key, digest))
+
+    def derived_again():  # each changed part's facts, saved as they are made (one part in memory at a time)
+        for p in changed:
+            entry = (shared.pop(p.name), derived.derive_local(local.pop(p.name), joins, base))
+            p.collected = None
+            if p.key is not None:
+                entries.save(_key(p.key, digest), entry)
+            yield entry[1]
+
+    if state is None:
+        return _from_nothing(globals_, digest, derived_again(), derived.derive_global(joins, base))
+    old = [e[1] for e in old_entries.values()]
+    new = list(derived_again())
+    if again:
+        old_globals = derived.Globals(copy.deepcopy(globals_.counts))
+        for contribution, sign in reversed(applied):
+            old_globals.add(contribution, -sign)
+        old.append(derived.derive_global(derived.Joins(old_globals.tables()), base))
+        new.append(derived.derive_global(joins, base))
+    return _counted(globals_, digest, state, old, new, _Lookup(live, before, base))
+
+
+def _from_nothing(globals_: derived.Globals, digest: str, parts, global_facts: dict) -> DerivedFacts:
+    """Every fact at its lowest rank over ``global_facts`` and ``parts`` (an iterable of each part's
+    facts), with the counts of the facts more than one of them derives (none in kg's rules today)."""
+    facts = dict(global_facts)
+    shared: dict = {}  # fact -> {rank: how many parts derive it at that rank}
+    for part in parts:
+        for fact, rank in part.items():
+            was = facts.get(fact)
+            if was is None:
+                facts[fact] = rank
+                continue
+            counts = shared.get(fact)
+            if counts is None:  # the first part to derive it is the only one so far: ``was`` is its rank
+                counts = shared[fact] = {was: 1}
+            counts[rank] = counts.get(rank, 0) + 1
+            if rank < was:
+                facts[fact] = rank
+    ranks: dict[int, int] = {}
+    for rank in facts.values():
+        ranks[rank] = ranks.get(rank, 0) + 1
+    state = {"globals": globals_.counts, "digest": digest, "shared": shared, "ranks": ranks}
+    return DerivedFacts(facts, [], [], ranks, state)
+
+
+class _Lookup:
+    """The rank of a derived fact in the live generation (the derived graphs of its highest level
+    store hold every rank), or None: for a fact no changed part derived before."""
+
+    def __init__(self, live: Path, before: dict, base: str):
+        from .levels import LEVEL_RANK
+
+        present = [level for level, store in before["levels"].items() if store == level]
+        top = max(present, key=LEVEL_RANK.__getitem__)
+        self.path = live / top
+        self.graphs = {derived.graph_iri(base, level): rank for level, rank in LEVEL_RANK.items()}
+        self.store = None
+
+    def __call__(self, fact) -> int | None:
+        if self.store is None:
+            self.store = ox.Store.read_only(str(self.path))
+        ranks = [self.graphs[q.graph_name.value] for q in self.store.quads_for_pattern(*derived._terms(fact), None)
+                 if q.graph_name.value in self.graphs]  # fmt: skip
+        return min(ranks) if ranks else None
+
+
+def _counted(globals_: derived.Globals, digest: str, state: dict, old: list[dict], new: list[dict],
+             lookup) -> DerivedFacts:
+    """What changes when the parts' facts ``old`` are replaced by ``new``: per fact, the parts deriving
+    it at each rank (``state["shared"]`` for facts more than one part derives; else the one changed part
+    that derived it, or the live store), before and after."""
+    shared = copy.copy(state["shared"])
+    ranks = dict(state["ranks"])
+    touched: dict = {}
+    for sign, group in ((-1, old), (1, new)):
+        for part in group:
+            for fact, rank in part.items():
+                touched.setdefault(fact, []).append((sign, rank))
+    removed, added = [], []
+    for fact, changes in touched.items():
+        counts = shared.get(fact)
+        if counts is not None:
+            counts = dict(counts)
+        else:
+            gone = [rank for sign, rank in changes if sign < 0]
+            if len(gone) > 1:  # two parts derived it, yet it was not counted as shared
+                raise NotIncremental("the derived facts' counts disagree with the cache")
+            if gone:  # the one part that derived it is among those changed
+                counts = {gone[0]: 1}
+            else:
+                found = lookup(fact)
+                counts = {found: 1} if found is not None else {}
+        before = min(counts) if counts else None
+        for sign, rank in changes:
+            counts[rank] = counts.get(rank, 0) + sign
+            if counts[rank] < 0:
+                raise NotIncremental("the derived facts' counts disagree with the cache")
+            if not counts[rank]:
+                del counts[rank]
+        after = min(counts) if counts else None
+        if sum(counts.values()) > 1:
+            shared[fact] = counts
+        else:
+            shared.pop(fact, None)
+        if before != after:
+            if before is not None:
+                removed.append((fact, before))
+                ranks[before] -= 1
+            if after is not None:
+                added.append((fact, after))
+                ranks[after] = ranks.get(after, 0) + 1
+    ranks = {r: n for r, n in ranks.items() if n}
+    new_state = {"globals": globals_.counts, "digest": digest, "shared": shared, "ranks": ranks}
+    return DerivedFacts(None, removed, added, ranks, new_state)
 
 
 class StoreDelta:
     """What this build changes in the live generation's stores: the quads of the reports that
     changed, came or went, the derived facts that changed, and the graph-extras."""
 
-    def __init__(self, base: str, build_dir, live: Path, before: dict, converted: Converted, facts: set[str]):
+    def __init__(self, base: str, build_dir, live: Path, before: dict, converted: Converted, facts: DerivedFacts):
         self.base = base
         old_parts = before["parts"]
         new_parts = {p.name: p for p in converted.parts}
@@ -216,13 +416,8 @@ class StoreDelta:
                 if part.pieces is None:
                     raise NotIncremental(f"the quads of {part.name} were not kept")
                 self.added.append(part.pieces)
-        old_facts = load_facts(live, before.get("facts"))
-        try:
-            self.facts_removed, self.facts_added = _facts_of(old_facts - facts), _facts_of(facts - old_facts)
-        except ValueError:
-            raise NotIncremental(f"the derived facts of {live.name} are damaged") from None
-        self.described = ({int(line[0]) for line in old_facts if line}, {int(line[0]) for line in facts})
-        del old_facts
+        self.facts_removed, self.facts_added = facts.removed, facts.added
+        self.described = facts.described
         self.live, self.before = live, before
 
     def extras(self, loaded_extras: list, chosen: list, sources: set[str]) -> None:

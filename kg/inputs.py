@@ -190,6 +190,7 @@ class BuildInputs:
         self.data_dir, self.build_dir, self.base = config.data_dir(data_dir), config.build_dir(build_dir), config.base_iri(base)
         self._fingerprint: str | None = None
         self._records: Records | None = None
+        self._records_cache = None  # the kg.increments.RecordsCache the records were read with (a build's)
         self._digests: dict[str, str] | None = None
         self._files: FileDigests | None = None
 
@@ -310,9 +311,11 @@ class Spill:
             out.append((rank, ox.serialize(selected, format=ox.RdfFormat.N_QUADS), len(selected), typed, themes))
         return out
 
-    def add_pieces(self, pieces: list[tuple], records: bool = True, digest: bool = True) -> None:
+    def add_pieces(self, pieces: list[tuple], records: bool = True, digest: bool = True) -> list[tuple]:
+        """Returns, for the records' pieces (``records`` and ``digest``), what ``add_summaries`` needs
+        to count them again without their bytes: (rank, sha256 of the bytes, quads, counts, themes)."""
+        summaries = []
         for rank, data, n, typed, themes in pieces:
-            self.ranks.add(rank)
             if self.folder is not None:
                 if rank not in self._handles:
                     self.files[rank] = self.folder / f".quads-{rank}.nq"
@@ -320,14 +323,29 @@ class Spill:
                     self.counts[rank] = 0
                 self._handles[rank].write(data)
                 self.counts[rank] += n
-            if digest:
-                (self._records if records else self._extras)[rank].update(data)
-            if records:
-                self._triples[rank] += n
-                if digest:
-                    for key, value in typed.items():
-                        self._typed[rank][key] += value
-                    self._themes[rank] |= themes
+            if digest and not records:
+                self._extras[rank].update(data)
+            if records and digest:
+                summaries.append((rank, hashlib.sha256(data).digest(), n, typed, themes))
+            else:
+                self.ranks.add(rank)
+                self.total += n
+                if records:
+                    self._triples[rank] += n
+        self.add_summaries(summaries)
+        return summaries
+
+    def add_summaries(self, summaries: list[tuple]) -> None:
+        """Count and digest records' pieces by their summaries (``add_pieces``): a report's quads that
+        are already in the live stores need not be read again. A level's records digest covers the
+        digest of each piece, in order."""
+        for rank, piece_digest, n, typed, themes in summaries:
+            self.ranks.add(rank)
+            self._records[rank].update(piece_digest)
+            self._triples[rank] += n
+            for key, value in typed.items():
+                self._typed[rank][key] += value
+            self._themes[rank] |= themes
             self.total += n
 
     @staticmethod

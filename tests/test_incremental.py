@@ -181,9 +181,9 @@ def test_a_damaged_cache_is_ignored_and_made_again(seed, tmp_path):
 def test_damaged_derived_facts_or_file_digests_are_not_used(seed, tmp_path):
     data, build_dir = seed
     live = generations.current_generation(build_dir)
-    facts = live / "derived-facts.txt"
-    lines = facts.read_text().split("\n")
-    facts.write_text("\n".join(lines[1:]))  # one fact missing: it would stay in the store if trusted
+    facts = live / "index.pickle"  # the counts by which an edit finds the derived facts that change
+    raw = facts.read_bytes()
+    facts.write_bytes(raw[:-9] + bytes([raw[-9] ^ 1]) + raw[-8:])  # one byte off: wrong counts if trusted
     digests = cache_dir(build_dir) / "files.json"
     check, _, text = digests.read_text().partition("\n")
     saved = json.loads(text)
