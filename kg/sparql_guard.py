@@ -32,15 +32,11 @@ from dataclasses import dataclass
 # the terminals (names as in the grammar) --------------------------------------------------------------
 PN_CHARS_BASE = ("A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
                  "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff")  # fmt: skip
-PN_CHARS_U = PN_CHARS_BASE + "_"
-PN_CHARS = PN_CHARS_U + "\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+PN_CHARS_EXTRA = "\u00b7\u0300-\u036f\u203f-\u2040"  # besides PN_CHARS_U, "-" and digits
 HEX = "[0-9A-Fa-f]"
 UCHAR = rf"\\u{HEX}{{4}}|\\U{HEX}{{8}}"
 ECHAR = r"""\\[tbnrf\\"']"""
 PLX = rf"%{HEX}{HEX}|\\[_~.\-!$&'()*+,;=/?#@%]"
-PN_PREFIX = rf"[{PN_CHARS_BASE}](?:[{PN_CHARS}.]*[{PN_CHARS}])?"
-PN_LOCAL = rf"(?:[{PN_CHARS_U}:0-9]|{PLX})(?:(?:[{PN_CHARS}.:]|{PLX})*(?:[{PN_CHARS}:]|{PLX}))?"
-VARNAME = rf"[{PN_CHARS_U}0-9][{PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*"
 EXPONENT = "[eE][+-]?[0-9]+"
 
 
@@ -52,28 +48,51 @@ def _short(q: str) -> str:  # STRING_LITERAL1/2 (UCHAR: Oxigraph reads it inside
     return rf"{q}(?:[^{q}\\\n\r]|{ECHAR}|{UCHAR})*+{q}"
 
 
-TOKEN = re.compile(
-    "|".join(
-        f"(?P<{kind}>{pattern})"
-        for kind, pattern in [
-            ("ws", r"[ \t\r\n]+"),
-            ("comment", r"#[^\r\n]*"),
-            ("string", "|".join([_long("'"), _long('"'), _short("'"), _short('"')])),
-            ("iri", rf"<(?:[^<>\"{{}}|^`\\\x00-\x20]|{UCHAR})*>"),
-            ("var", rf"[?$]{VARNAME}"),
-            ("bnode", rf"_:[{PN_CHARS_U}0-9](?:[{PN_CHARS}.]*[{PN_CHARS}])?"),
-            ("pname", rf"(?:{PN_PREFIX})?:(?:{PN_LOCAL})?"),
-            ("number", rf"[0-9]+\.[0-9]*{EXPONENT}|\.[0-9]+{EXPONENT}|[0-9]+{EXPONENT}|[0-9]*\.[0-9]+|[0-9]+"),
-            ("langtag", r"@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*"),
-            # a bare word; a run of name characters and dots is one token, so that a name that is no
-            # prefixed name (no colon) is scanned once, not again from each of its dots
-            ("word", rf"[{PN_CHARS_BASE}](?:[{PN_CHARS}.]*[{PN_CHARS}])?|[^\W\d]\w*"),
-            ("punct", r"[{}()\[\],;.*/|^!<>=&+\-~@?]"),
-            ("other", r"."),  # none of the terminals: the text does not cut into tokens
-        ]
-    ),
-    re.DOTALL,
-)
+def _token_pattern(ascii_only: bool) -> re.Pattern:
+    """The terminals as one pattern. Compiling the name characters' Unicode ranges takes ~50 ms, so a text
+    that is all ASCII is cut with the ASCII part of each range: on such a text, a class matches the same
+    characters either way (no flag folds case), so the tokens are the same."""
+    base = "A-Za-z" if ascii_only else PN_CHARS_BASE
+    pn_chars_u = base + "_"
+    pn_chars = pn_chars_u + "\\-0-9" + ("" if ascii_only else PN_CHARS_EXTRA)
+    pn_prefix = rf"[{base}](?:[{pn_chars}.]*[{pn_chars}])?"
+    pn_local = rf"(?:[{pn_chars_u}:0-9]|{PLX})(?:(?:[{pn_chars}.:]|{PLX})*(?:[{pn_chars}:]|{PLX}))?"
+    varname = rf"[{pn_chars_u}0-9][{pn_chars_u}0-9{'' if ascii_only else PN_CHARS_EXTRA}]*"
+    return re.compile(
+        "|".join(
+            f"(?P<{kind}>{pattern})"
+            for kind, pattern in [
+                ("ws", r"[ \t\r\n]+"),
+                ("comment", r"#[^\r\n]*"),
+                ("string", "|".join([_long("'"), _long('"'), _short("'"), _short('"')])),
+                ("iri", rf"<(?:[^<>\"{{}}|^`\\\x00-\x20]|{UCHAR})*>"),
+                ("var", rf"[?$]{varname}"),
+                ("bnode", rf"_:[{pn_chars_u}0-9](?:[{pn_chars}.]*[{pn_chars}])?"),
+                ("pname", rf"(?:{pn_prefix})?:(?:{pn_local})?"),
+                ("number", rf"[0-9]+\.[0-9]*{EXPONENT}|\.[0-9]+{EXPONENT}|[0-9]+{EXPONENT}|[0-9]*\.[0-9]+|[0-9]+"),
+                ("langtag", r"@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*"),
+                # a bare word; a run of name characters and dots is one token, so that a name that is no
+                # prefixed name (no colon) is scanned once, not again from each of its dots
+                ("word", rf"[{base}](?:[{pn_chars}.]*[{pn_chars}])?|[^\W\d]\w*"),
+                ("punct", r"[{}()\[\],;.*/|^!<>=&+\-~@?]"),
+                ("other", r"."),  # none of the terminals: the text does not cut into tokens
+            ]
+        ),
+        re.DOTALL,
+    )
+
+
+_TOKENS: dict[bool, re.Pattern] = {}
+
+
+def token_pattern(text: str) -> re.Pattern:
+    """The pattern that cuts ``text`` into tokens (compiled once per process, and for all-ASCII text cheaply)."""
+    ascii_only = text.isascii()
+    if ascii_only not in _TOKENS:
+        _TOKENS[ascii_only] = _token_pattern(ascii_only)
+    return _TOKENS[ascii_only]
+
+
 OPERAND_ENDS = {"var", "string", "iri", "bnode", "pname", "number", "langtag", "word", ")", "]"}
 UPDATE_KEYWORDS = ("load", "clear", "drop", "create", "add", "move", "copy", "insert", "delete", "with")
 WORDS = re.compile(r"[^\W\d]\w*")  # the words of a bare-word token (``a.b`` holds two)
@@ -90,7 +109,7 @@ def tokens(sparql: str) -> tuple[list[tuple[str, str]], bool]:
     """The query's tokens as (kind, text), comments and white space left out (punctuation's kind is
     itself: ``{``, ``(`` …), and whether all of the text was tokens."""
     out = []
-    for match in TOKEN.finditer(sparql):  # every character is in some match: "other" takes any one
+    for match in token_pattern(sparql).finditer(sparql):  # every character is in some match: "other" takes any one
         kind = match.lastgroup
         if kind == "other":
             return out, False

@@ -10,13 +10,20 @@ from xml.sax.saxutils import escape, quoteattr
 
 
 from .. import formats, vocab
-from ..terms import term_json  # noqa: F401 - part of this module's interface
 from ..spreadsheet import safe_cell
 
 
-# terms and rows as SPARQL 1.1 Query Results JSON terms -------------------------------------------------------
-NUMERIC = {str(vocab.XSD[t]) for t in ("integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger")}
+def __getattr__(name: str):
+    """``term_json`` (kg.rdflib_terms, part of this module's interface): imported with rdflib when first read."""
+    if name == "term_json":
+        from ..rdflib_terms import term_json
 
+        return term_json
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# terms and rows as SPARQL 1.1 Query Results JSON terms -------------------------------------------------------
+NUMERIC = {vocab.NAMESPACES["xsd"] + t for t in ("integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger")}
 
 
 def _sort_key(cell: dict | None) -> tuple:
@@ -68,9 +75,9 @@ def short(cell: dict | None, base: str) -> str:
         value = cell["value"]
         if value.startswith(base):
             return value[len(base) :]
-        for prefix, ns in vocab.PREFIXES.items():
-            if value.startswith(str(ns)) and len(value) > len(str(ns)):
-                return f"{prefix}:{value[len(str(ns)):]}"
+        for prefix, ns in vocab.NAMESPACES.items():
+            if value.startswith(ns) and len(value) > len(ns):
+                return f"{prefix}:{value[len(ns):]}"
         return f"<{value}>"
     return plain(cell)
 
@@ -203,7 +210,7 @@ def format_graph(triples, fmt: str, base: str) -> bytes:
     if fmt == "ttl":
         used = {str(x) for t in triples for x in (t.subject, t.predicate, t.object) if isinstance(x, ox.NamedNode)}
         used |= {str(t.object.datatype) for t in triples if isinstance(t.object, ox.Literal)}
-        kwargs["prefixes"] = {p: str(ns) for p, ns in vocab.PREFIXES.items()
+        kwargs["prefixes"] = {p: ns for p, ns in vocab.NAMESPACES.items()
                               if any(iri.startswith(f"<{ns}") for iri in used)}  # fmt: skip
     return ox.serialize(triples, format=rdf_format, **kwargs) or b""
 
