@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 PAGE = re.compile(r"\bLIMIT\s+(\d+)\s+OFFSET\s+(\d+)\b", re.IGNORECASE)
 PAGE_PARAMS = ("limit", "offset")
+OX_TERMS = (ox.NamedNode, ox.Literal, ox.BlankNode)
 
 
 def paged(query: str, bindings: Mapping[str, object] | None) -> tuple[str, Mapping[str, object] | None]:
@@ -35,7 +36,8 @@ def paged(query: str, bindings: Mapping[str, object] | None) -> tuple[str, Mappi
     rest = dict(bindings)
     numbers = []
     for name, written in zip(PAGE_PARAMS, found[0]):
-        value = str(rest.pop(name, written)).strip()
+        value = rest.pop(name, written)
+        value = (value.value if isinstance(value, OX_TERMS) else str(value)).strip()  # the lexical form
         if not value.isdigit():
             raise ValueError(f"{name} must be a whole number, 0 or more (not {value!r})")
         numbers.append(int(value))
@@ -47,9 +49,6 @@ def as_term(value) -> Identifier:
     from rdflib.term import Identifier, Literal
 
     return value if isinstance(value, Identifier) else Literal(value)
-
-
-OX_TERMS = (ox.NamedNode, ox.Literal, ox.BlankNode)
 
 
 def term_text(value) -> str:
