@@ -73,3 +73,30 @@ def test_every_datatype_rdflib_converts_is_known_here():
     converted = {str(k) for k in rdflib.term._toPythonMapping if k is not None}
     assert converted <= terms.RECOGNIZED, converted - terms.RECOGNIZED
     assert rdflib.NORMALIZE_LITERALS  # the spelling of kg.terms is rdflib's normalized one
+
+
+def test_the_guard_cuts_a_text_as_the_whole_unicode_ranges_do():
+    """kg.sparql_guard compiles, per text, only the name characters beyond ASCII that the text has."""
+    import random
+
+    from kg import sparql, sparql_guard
+
+    full = sparql_guard.full_token_pattern()
+    alphabet = list("aSERVICEs:_-.?$<>\"'#{}()[] \n\\u0053z09@^*;,=!/|+~&") + [
+        "é", "ſ", "ı", "·", "\u0300", "‿", "𐀀", "\u00c0", "K", "—", "\u2070", "\U000effff", "\U000f0000", "\u037e"]  # fmt: skip
+    rnd = random.Random(3)
+    texts = [q.text for q in sparql.named_queries()] + ["".join(rnd.choices(alphabet, k=rnd.randint(1, 30)))
+                                                        for _ in range(3000)]  # fmt: skip
+    for text in texts:
+        mine = [(m.lastgroup, m.group()) for m in sparql_guard.token_pattern(text).finditer(text)]
+        assert mine == [(m.lastgroup, m.group()) for m in full.finditer(text)], text
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab&<>\"'\n\r\t é"), max_size=12))
+def test_the_xml_escapes_are_the_standard_librarys(text):
+    from xml.sax.saxutils import escape, quoteattr
+
+    from kg.sparql import results
+
+    assert results.escape(text) == escape(text) and results.quoteattr(text) == quoteattr(text)
