@@ -13,29 +13,43 @@ Main entry points (the public API the notebooks use):
 - ``kg.network.project(store, name)`` → a networkx graph of a declared projection.
 """
 
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as _version
+import sys
+import types
 
-from .generations import build, open_store
-from .records import load_records
-from .validate import validate  # eager: importing the submodule kg.validate would shadow a lazy name
-
-_EXPORTS = {"run": "pipeline"}  # networkx and the metrics: only when run
+# The entry points above, imported when first used, so that `kg query` loads neither the records nor the
+# metrics (kg.generations, kg.records, kg.validate and kg.pipeline import rdflib, PyYAML, networkx …).
+_EXPORTS = {"build": "generations", "open_store": "generations", "load_records": "records", "validate": "validate",
+            "run": "pipeline"}  # fmt: skip
 
 
 def __getattr__(name: str):
-    """The entry points above, imported when first used (so `kg query` does not load the metrics)."""
     if name in _EXPORTS:
         import importlib
 
         value = getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
         globals()[name] = value
         return value
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            value = version("kg")  # set once, in pyproject.toml
+        except PackageNotFoundError:  # a checkout on sys.path that was never installed
+            value = "0+unknown"
+        globals()[name] = value
+        return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-try:
-    __version__ = _version("kg")  # set once, in pyproject.toml
-except PackageNotFoundError:  # a checkout on sys.path that was never installed
-    __version__ = "0+unknown"
+class _Package(types.ModuleType):
+    """``kg.validate`` stays the function: importing the submodule of that name (``from kg.validate import
+    findings``) would otherwise bind the module over it, as the import system binds every submodule."""
+
+    def __setattr__(self, name, value):
+        if name == "validate" and isinstance(value, types.ModuleType):
+            value = value.validate
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 __all__ = ["build", "open_store", "run", "load_records", "validate", "__version__"]

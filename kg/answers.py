@@ -4,7 +4,8 @@ A store turns its engine's own result into an ``Answer`` (``Store.answer``): pyo
 term by term, with no rdflib ``Result`` or ``Graph`` in between; rdflib's (the ``memory`` store, a
 remote server) through ``from_rdflib``. `kg query`, `kg serve` and the Python API's ``kg.sparql.run``
 all read an ``Answer`` and render it with ``kg.sparql.results`` in a format of ``kg.formats``.
-``Store.query`` still returns an ``rdflib.query.Result``: the adapter for notebooks.
+``Store.query`` still returns an ``rdflib.query.Result``: the adapter for notebooks. An answer from
+Oxigraph needs no rdflib (``kg.terms`` spells its literals).
 
 Cells are SPARQL 1.1 Query Results JSON terms (``{"type": "uri", "value": …}``). Literals come in
 one of two spellings, chosen by the reader: ``normalize=True`` (what `kg query` prints) spells them
@@ -19,8 +20,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from .terms import ox_json, term_json, to_ox, to_rdflib
-
+from .terms import ox_json, spelled, spelled_json
 
 
 @dataclass
@@ -45,17 +45,6 @@ class Answer:
         return format_select(self.variables, self.rows, fmt, base, TABLE_WIDTH if width is None else width).encode()
 
 
-def _rdflib_json(term) -> dict | None:
-    return term_json(to_rdflib(term))
-
-
-def _rdflib_spelling(term):
-    """A pyoxigraph term with its literal spelled as rdflib spells it (other terms unchanged)."""
-    if not isinstance(term, ox.Literal):
-        return term
-    return to_ox(to_rdflib(term))
-
-
 def from_oxigraph(result, normalize: bool = True, max_rows: int | None = None) -> Answer:
     """An ``Answer`` from pyoxigraph's own result (``QueryBoolean``, ``QuerySolutions`` or ``QueryTriples``);
     at most ``max_rows`` rows or triples when given."""
@@ -70,18 +59,19 @@ def from_oxigraph(result, normalize: bool = True, max_rows: int | None = None) -
     seen: dict = {}  # answers repeat the same IRIs and labels in many rows: convert each term once
     if isinstance(result, ox.QuerySolutions):
         variables = [v.value for v in result.variables]
-        convert = _rdflib_json if normalize else ox_json
+        convert = spelled_json if normalize else ox_json  # kg.terms: no rdflib
         cell = lambda term: seen[term] if term in seen else seen.setdefault(term, convert(term))  # noqa: E731
         rows = [[None if row[i] is None else cell(row[i]) for i in range(len(variables))] for row in items]
         return Answer("SELECT", variables=variables, rows=rows, truncated=truncated)
     if normalize:
-        spell = lambda term: seen[term] if term in seen else seen.setdefault(term, _rdflib_spelling(term))  # noqa: E731
+        spell = lambda term: seen[term] if term in seen else seen.setdefault(term, spelled(term))  # noqa: E731
         items = [ox.Triple(t.subject, t.predicate, spell(t.object)) for t in items]
     return Answer("CONSTRUCT", triples=items, truncated=truncated)
 
 
 def from_rdflib(result) -> Answer:
     """An ``Answer`` from an ``rdflib.query.Result`` (the memory store, a remote server)."""
+    from .rdflib_terms import term_json, to_ox
     from .sparql.results import _rows
 
     if result.type == "ASK":

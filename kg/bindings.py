@@ -2,20 +2,26 @@
 
 rdflib binds natively (initBindings). For engines that take only query text (Oxigraph, whose own
 substitution needs the variable to be projected, and remote endpoints), the values become an inline
-``VALUES`` block at the start of the WHERE group; each value is written as one RDF term by rdflib's
-serializer, so text such as ``"} ; DROP ALL ; {`` can only ever be a literal.
+``VALUES`` block at the start of the WHERE group; each value is written as one RDF term by its library's
+serializer (pyoxigraph's N-Triples syntax for its terms, which `kg query` binds; rdflib's ``n3()`` for
+rdflib terms and plain Python values), so text such as ``"} ; DROP ALL ; {`` can only ever be a literal.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from rdflib.term import Identifier, Literal
+import pyoxigraph as ox
+
+if TYPE_CHECKING:
+    from rdflib.term import Identifier
 
 VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 PAGE = re.compile(r"\bLIMIT\s+(\d+)\s+OFFSET\s+(\d+)\b", re.IGNORECASE)
 PAGE_PARAMS = ("limit", "offset")
+OX_TERMS = (ox.NamedNode, ox.Literal, ox.BlankNode)
 
 
 def paged(query: str, bindings: Mapping[str, object] | None) -> tuple[str, Mapping[str, object] | None]:
@@ -30,7 +36,8 @@ def paged(query: str, bindings: Mapping[str, object] | None) -> tuple[str, Mappi
     rest = dict(bindings)
     numbers = []
     for name, written in zip(PAGE_PARAMS, found[0]):
-        value = str(rest.pop(name, written)).strip()
+        value = rest.pop(name, written)
+        value = (value.value if isinstance(value, OX_TERMS) else str(value)).strip()  # the lexical form
         if not value.isdigit():
             raise ValueError(f"{name} must be a whole number, 0 or more (not {value!r})")
         numbers.append(int(value))
@@ -39,7 +46,15 @@ def paged(query: str, bindings: Mapping[str, object] | None) -> tuple[str, Mappi
 
 def as_term(value) -> Identifier:
     """rdflib terms pass through; plain Python values become literals."""
+    from rdflib.term import Identifier, Literal
+
     return value if isinstance(value, Identifier) else Literal(value)
+
+
+def term_text(value) -> str:
+    """One bound value as the text of one RDF term: a pyoxigraph term in N-Triples syntax (no rdflib),
+    anything else as ``as_term(value).n3()``."""
+    return str(value) if isinstance(value, OX_TERMS) else as_term(value).n3()
 
 
 def _where_brace(query: str) -> int:
@@ -90,7 +105,7 @@ def with_values(query: str, bindings: Mapping[str, object] | None) -> str:
     for name in names:
         if not VARIABLE.match(name):
             raise ValueError(f"not a SPARQL variable name: {name!r}")
-    terms = " ".join(as_term(bindings[name]).n3() for name in names)
+    terms = " ".join(term_text(bindings[name]) for name in names)
     block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }} "
     at = _where_brace(query) + 1
     return query[:at] + block + query[at:]

@@ -33,13 +33,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import config, derived, increments, to_rdf
+from . import config, lazy
 from .inputs import (  # noqa: F401 - the names below were defined here before kg.inputs; callers still use them
     CODE_FILES, EXTRAS_HEADER, BuildInputs, Spill, Summary, all_quads, current_extras, extras_dir, fingerprint,
     records_fingerprint, select_extras,
 )  # fmt: skip
 from .levels import LEVEL_RANK
 from .store import OxigraphStore, RdflibStore, Store
+
+# what only a rebuild runs, imported when one does (a no-change check loads neither the records nor rdflib)
+derived, increments, to_rdf = lazy.module("kg.derived"), lazy.module("kg.increments"), lazy.module("kg.to_rdf")
 
 LOAD_CHUNK = 250_000  # quads per bulk load (the memory of a load is about that of its chunk)
 KEEP_GENERATIONS = 2  # the live one and the one before it, for readers still holding it open

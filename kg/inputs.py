@@ -17,13 +17,18 @@ import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from . import config, derived, to_rdf
+from . import config, lazy
 from .buildcache import FileDigests, sha256_file
 from .levels import LEVEL_RANK, LEVELS, graph_rank, label_rank
-from .records import Records, load_records
+
+if TYPE_CHECKING:
+    from .records import Records
+# what reading and converting the records needs, imported when they are read (not by a no-change check)
+derived, to_rdf, load_records = lazy.module("kg.derived"), lazy.module("kg.to_rdf"), lazy.function("kg.records", "load_records")
 
 # What shapes a store: a change to any of these files rebuilds.
 CODE_FILES = ("to_rdf.py", "records/__init__.py", "records/model.py", "records/checks.py", "records/loader.py",

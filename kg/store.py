@@ -6,8 +6,9 @@ Two local kinds share that interface:
   engine.
 * ``RdflibStore`` — a plain rdflib Dataset in memory: the reference engine and the benchmark baseline.
 
-A remote SPARQL 1.1 server is a third kind (``kg.remote``). Whatever the kind, results come back
-as an ``rdflib.query.Result`` with rdflib terms, so rdflib stays the API for callers.
+A remote SPARQL 1.1 server is a third kind (``kg.remote``). Whatever the kind, ``query`` results come
+back as an ``rdflib.query.Result`` with rdflib terms, so rdflib stays the API for callers; ``answer``
+(what `kg query` and `kg serve` read) needs no rdflib on Oxigraph, so rdflib is imported only when used.
 
 A store is opened at a sensitivity level: it reads only the named graphs at or below that level
 (``kg.levels``), so what a level may not see is simply not in the query's dataset.
@@ -18,16 +19,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-import rdflib
-from rdflib.query import Result
-from rdflib.term import Variable
 
 from .answers import Answer, from_oxigraph, from_rdflib
-from .terms import to_ox, to_rdflib  # noqa: F401 - part of this module's interface before kg.terms
-from .bindings import as_term, with_values
+from .bindings import as_term, with_values  # noqa: F401 - as_term: part of this module's interface
 from .levels import LEVEL_RANK, allowed_graphs, check_level, graph_rank  # noqa: F401 - allowed_graphs: part of this module's interface
+
+if TYPE_CHECKING:
+    from rdflib.query import Result
 
 
 class Store:
@@ -142,7 +143,22 @@ def level_store_path(generation, level: str):
     return generation / levels[level]
 
 
+def __getattr__(name: str):
+    """``to_ox``, ``to_rdflib`` (part of this module's interface before kg.terms): imported when first read."""
+    if name in ("to_ox", "to_rdflib"):
+        from . import rdflib_terms
+
+        return getattr(rdflib_terms, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def oxigraph_result(answer) -> Result:
+    import rdflib
+    from rdflib.query import Result
+    from rdflib.term import Variable
+
+    from .rdflib_terms import to_rdflib
+
     if isinstance(answer, ox.QueryBoolean):
         out = Result("ASK")
         out.askAnswer = bool(answer)
@@ -168,6 +184,8 @@ class RdflibStore(Store):
     kind = "memory"
 
     def __init__(self, quads: Iterable[ox.Quad], base: str, level: str = "public"):
+        import rdflib
+
         super().__init__(base, level)
         quads = list(quads)
         self._graphs = allowed_graphs({q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}, base, level)
@@ -186,6 +204,10 @@ class RdflibStore(Store):
         return self.dataset.query(with_values(sparql, bindings))
 
     def quads(self) -> Iterator[ox.Quad]:
+        import rdflib
+
+        from .rdflib_terms import to_ox
+
         for s, p, o, g in self.dataset.quads((None, None, None, None)):
             graph = g.identifier if isinstance(g, rdflib.Graph) else g
             yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(graph))

@@ -10,7 +10,8 @@ that its peak memory (ru_maxrss) is its own:
   entities that exist at that size: the hub (the entity the most quads point at) and a typical one
   (the median of that count); kg (as ``kg.sparql.run``): cold, the first ask with no kept answer
   (kg.sparql.kept), and warm, the median of the next 5 asks; Virtuoso: median of 3, rdflib once;
-* `kg query` as a process (a selective query on a typical organization; median of 5 runs);
+* `kg query` as a process (a selective query on a typical and on the hub organization; median of 5 new
+  processes each, taken in turn);
 * metrics of every projection (kg.network.project + node_metrics), the visualization (kg.viz.render),
   and `kg run` as a whole from nothing.
 
@@ -397,20 +398,69 @@ def query_cases(named, cases: dict) -> list[tuple[str, dict]]:
     return out
 
 
-def time_process(data: Path, build_dir: Path, name: str, params: dict, runs: int = 5) -> dict:
-    """`kg query` as a user runs it: a new process each time, the store already built (median of runs)."""
+def _process_env() -> dict:
+    """The environment of a `kg query` a user runs: Python writes its bytecode caches (the first, untimed,
+    run writes them), whatever this shell says (PYTHONDONTWRITEBYTECODE would time the compiling)."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def _process_args(data: Path, build_dir: Path, name: str, params: dict) -> list[str]:
     args = [KG, "query", "--data", str(data), "--build-dir", str(build_dir), "--name", name, "--format", "csv"]
     for key, value in params.items():
         args += ["--param", f"{key}={value}"]
-    times, size = [], None
-    for _ in range(runs + 1):  # the first run may rebuild (a new process sees the data for the first time)
-        started = time.perf_counter()
-        done = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, timeout=600)
-        times.append(time.perf_counter() - started)
-        if done.returncode != 0:
-            return {"seconds": [float("nan")], "error": done.stderr[-500:], "maxrss_mib": None}
-        size = max(0, len(done.stdout.splitlines()) - 1)
-    return {"seconds": times[1:], "size": size, "maxrss_mib": None}
+    return args
+
+
+def time_processes(data: Path, build_dir: Path, name: str, cases: dict[str, dict], runs: int = 5) -> dict[str, dict]:
+    """`kg query` as a user runs it, for each case (label -> parameters): a new process each time, the store
+    already built, the cases taken in turn (so a change of load on the machine falls on each alike);
+    ``runs`` timed runs of each after one untimed one (which may rebuild, and writes the bytecode caches)."""
+    env = _process_env()
+    out = {label: {"seconds": [], "maxrss_mib": None} for label in cases}
+    for run in range(runs + 1):
+        for label, params in cases.items():
+            started = time.perf_counter()
+            done = subprocess.run(_process_args(data, build_dir, name, params), capture_output=True, text=True,
+                                  cwd=ROOT, timeout=600, env=env)  # fmt: skip
+            seconds = time.perf_counter() - started
+            if done.returncode != 0:
+                out[label] = {"seconds": [float("nan")], "error": done.stderr[-500:], "maxrss_mib": None}
+            elif "error" not in out[label]:
+                out[label]["size"] = max(0, len(done.stdout.splitlines()) - 1)
+                if run:
+                    out[label]["seconds"].append(seconds)
+    return out
+
+
+def time_process(data: Path, build_dir: Path, name: str, params: dict, runs: int = 5) -> dict:
+    """`kg query` as a process for one set of parameters (see ``time_processes``)."""
+    return time_processes(data, build_dir, name, {"case": params}, runs)["case"]
+
+
+PROCESS_CASES = ("typical", "hub")  # a selective query on a typical organization, and on the hub
+
+
+def process_step(record, data: Path, build_dir: Path, cases: dict) -> None:
+    """The `kg query` process, on a typical and on the hub organization (median of 5 new processes each),
+    each against the target."""
+    name, param = PROCESS_QUERY
+    ids = {which: cases[param][which].rsplit("/", 1)[1] for which in PROCESS_CASES}
+    timed = time_processes(data, build_dir, name, {which: {param: ids[which]} for which in PROCESS_CASES})
+    for which in PROCESS_CASES:
+        row = record(f"`kg query` process: {name} {param}={ids[which]} [{which}]", "process", {"kg": timed[which]},
+                     case=which)  # fmt: skip
+        seconds = row["kg"]["seconds"]
+        met = seconds is not None and seconds <= TARGETS["process_seconds"]
+        say(f"    target < {TARGETS['process_seconds']} s: {'met' if met else 'NOT met'} "
+            f"({'-' if seconds is None else format(seconds, '.3f')} s, median of {row['kg']['runs']})")
+
+
+def _process_targets(add, by_kind) -> None:
+    for row in by_kind("process"):
+        what = "a hub organization" if row.get("case") == "hub" else "a selective query"
+        add(f"`kg query` process, {what} < {TARGETS['process_seconds']:g} s", row.get("kg"), TARGETS["process_seconds"],
+            "Python's start, the imports (click, pyoxigraph, kg's query path), the no-change check (a stat of every "
+            "file of the data folder) and opening the store")  # fmt: skip
 
 
 STEPS = ("build", "queries", "process", "metrics", "viz", "edit", "run")
@@ -482,10 +532,7 @@ def bench_size(events: int, limit: float, work: Path, engines: tuple[str, ...], 
         if "queries" in steps:
             _query_steps(record, sparql, workers, cases)
         if "process" in steps:
-            name, param = PROCESS_QUERY
-            typical = cases[param]["typical"].rsplit("/", 1)[1]
-            record(f"`kg query` process: {name} {param}={typical}", "process",
-                   {"kg": time_process(data, build_dir, name, {param: typical})})
+            process_step(record, data, build_dir, cases)
         if "metrics" in steps:
             for name in network.projections():
                 task = {"kind": "metrics", "name": name}
@@ -594,13 +641,12 @@ def check_targets(result: dict) -> list[dict]:
         add(f"{row['step']} < 1 s cold (embedded, first ask: no kept answer)", row.get("kg"), TARGETS["query_seconds"], why)
         add(f"{row['step']} < 1 s warm (embedded, median of the next 5: kept answer)", row["kg_warm"],
             TARGETS["query_seconds"], "under KG_KEEP_ANSWERS_OVER, so computed again each time, and still slow")
-    for kind, what, goal in (("process", "`kg query` process, a selective query < 0.35 s", "process_seconds"),
-                             ("build", "build from nothing < 18 s", "build_seconds"),
+    _process_targets(add, by_kind)
+    for kind, what, goal in (("build", "build from nothing < 18 s", "build_seconds"),
                              ("edit-rebuild", "rebuild after editing one report < 3 s", "edit_rebuild_seconds"),
                              ("rebuild", "no-change rebuild < 0.2 s", "rebuild_seconds")):  # fmt: skip
         for row in by_kind(kind):
             add(what, row.get("kg"), TARGETS[goal], {
-                "process": "Python's start and the imports (rdflib through kg.vocab), opening the store",
                 "build": "reading the YAML with checks, records → quads, the derived graphs and loading the store",
                 "edit-rebuild": "the derived graphs are derived again from every report's facts, and the cached "
                                 "records and quads of every report are read back (see docs/builds.md)",

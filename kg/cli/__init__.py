@@ -7,9 +7,6 @@ import sys
 
 import click
 
-from ..generations import BuildBusy
-from ..records import RecordsInvalid
-
 # Which module defines each command: a command's module (and what it imports: networkx for the
 # metrics, Starlette for serve, …) is imported only when that command runs, or when every command
 # is listed (`kg --help`, ``main.commands``), so `kg query` starts quickly.
@@ -57,9 +54,15 @@ class _Commands(dict):
         return dict.items(self._all())
 
 
+def _raised(exc: Exception, module: str, name: str) -> bool:
+    """Whether ``exc`` is ``module.name``; a module not imported (kg query does not import kg.records)
+    cannot have raised its error."""
+    found = sys.modules.get(module)
+    return found is not None and isinstance(exc, getattr(found, name))
+
+
 def _is_remote_error(exc: Exception) -> bool:
-    remote = sys.modules.get("kg.remote")  # not imported: the error cannot be one of its
-    return remote is not None and isinstance(exc, remote.RemoteError)
+    return _raised(exc, "kg.remote", "RemoteError")
 
 
 class KgGroup(click.Group):
@@ -80,19 +83,19 @@ class KgGroup(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except RecordsInvalid as exc:
-            for problem in exc.problems:
-                click.echo(str(problem), err=True)
-            click.echo(f"kg: {len(exc.problems)} problem(s) in the records; nothing was changed. "
-                       "Fix them and run the command again (`kg validate` lists them all).", err=True)  # fmt: skip
-            sys.exit(1)
-        except BuildBusy as exc:
-            raise click.ClickException(f"{exc}. Wait for it to finish, or stop it.") from None
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit, KeyboardInterrupt):
             raise
         except OSError as exc:
             raise click.ClickException(f"{exc.filename or ''}: {exc.strerror or exc}. Check the path and its permissions.") from None
         except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback
+            if _raised(exc, "kg.records", "RecordsInvalid"):
+                for problem in exc.problems:
+                    click.echo(str(problem), err=True)
+                click.echo(f"kg: {len(exc.problems)} problem(s) in the records; nothing was changed. "
+                           "Fix them and run the command again (`kg validate` lists them all).", err=True)  # fmt: skip
+                sys.exit(1)
+            if _raised(exc, "kg.generations", "BuildBusy"):
+                raise click.ClickException(f"{exc}. Wait for it to finish, or stop it.") from None
             if _is_remote_error(exc):
                 raise click.ClickException(str(exc)) from None
             raise click.ClickException(

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import click
 
-from .. import generations, vocab
-from ..export import write_atomic
+from .. import vocab
 
 
 def progress(message: str) -> None:
@@ -36,6 +35,8 @@ def write_output(data: bytes, output: Path | None) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
+        from ..export import write_atomic
+
         write_atomic(output, data)
 
 
@@ -55,6 +56,8 @@ def graph_options(func):
     @functools.wraps(func)
     def wrapper(data_dir, build_dir, base, store, level, **kwargs):
         def open_graph(level_override=None):
+            from .. import generations
+
             return generations.open_store(data_dir, build_dir, base, level=level_override or level, store=store,
                                       progress=progress)  # fmt: skip
 

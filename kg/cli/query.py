@@ -27,6 +27,9 @@ def _query_text(query: str | None, file: Path | None, name: str | None) -> tuple
         return file.read_text(encoding="utf-8"), None
     if query == "-":
         return sys.stdin.read(), None
+    if sparql.SLUG.match(query.strip()) and (sparql.QUERIES_DIR / f"{query.strip()}.rq").is_file():
+        raise click.UsageError(f"{query.strip()!r} is the name of a query, not its text: did you mean "
+                               f"--name {query.strip()}? (`kg queries` lists them)")  # fmt: skip
     return query, None
 
 
@@ -69,7 +72,7 @@ def query_cmd(ctx, query, file, name, params, fmt, width, output):
         text, named = _query_text(query, file, name)
         assignments = sparql.parse_assignments(params)
         with ctx.open_graph() as store:
-            bindings = sparql.bindings_for(named, assignments, store.base, store=store)
+            bindings = sparql.parameter_values(named, assignments, store.base, store=store)  # no rdflib
             answer = sparql.run(store, text, bindings)
             base = store.base
     except sparql.QueryError as exc:
@@ -92,7 +95,7 @@ def query_cmd(ctx, query, file, name, params, fmt, width, output):
 
 
 query_cmd.help = query_cmd.help.format(
-    fixed=", ".join(f"{p}:" for p in vocab.PREFIXES), base_example=vocab.DEFAULT_BASE,
+    fixed=", ".join(f"{p}:" for p in vocab.NAMESPACES), base_example=vocab.DEFAULT_BASE,
     data=", ".join(f"{p}: ({path}…)" for p, path in vocab.DATA_PREFIXES.items()))  # fmt: skip
 
 

@@ -15,7 +15,9 @@ takes a short id: ``org``/``organization`` → ``{base}org/ID``, ``person`` → 
 ``event`` → ``{base}event/ID``, ``source`` → ``{base}source/ID``, ``theme`` → ``theme:ID``,
 ``sector`` → ``sector:ID``, and ``about``/``entity`` → whichever of person, org, event exists. An empty
 default leaves the variable unbound (every value) unless ``--param`` gives one. Values are bound with
-``kg.bindings`` (a ``VALUES`` block written by rdflib's serializer), never pasted into the query text.
+``kg.bindings`` (a ``VALUES`` block, each term written by its library's serializer), never pasted into
+the query text. ``bindings_for`` gives rdflib terms, ``parameter_values`` (what `kg query` uses) the same
+as pyoxigraph terms: `kg query` on the on-disk store imports no rdflib.
 
 Ordering: when the query has no ``ORDER BY``, rows are sorted, so the same graph always gives the same
 output.
@@ -33,13 +35,25 @@ from .catalogue import HEADER, PARAM, QUERIES_DIR, SLUG, NamedQuery, Param, name
 from .errors import QueryError, Refused, UnknownId
 from .guard import SERVICE_REFUSED, UNREADABLE_REFUSED, UPDATE_REFUSED, _contains, inspect
 from .params import (
-    ANY_ENTITY, ID_KINDS, KIND_WORDS, bindings_for, check_id, parse_assignments, param_term, readable_ids,
+    ANY_ENTITY, ID_KINDS, KIND_WORDS, bindings_for, check_id, parameter_values, parse_assignments, param_term,
+    param_value, readable_ids,
 )  # fmt: skip
 from .results import (
     GRAPH_FORMATS, NUMERIC, SELECT_FORMATS, TABLE_WIDTH, _rows, format_boolean, format_graph, format_select, nt, plain, short,
-    sort_rows, term_json, to_csv, to_json, to_markdown, to_table, to_tsv, to_xml,
+    sort_rows, to_csv, to_json, to_markdown, to_table, to_tsv, to_xml,
 )  # fmt: skip
 from .runner import Answer, run
 from .text import _parse, has_dataset_clause, has_order_by, with_prefixes
 
-__all__ = [name for name in dir() if not name.startswith("__") and name not in ("annotations",)]
+
+
+def __getattr__(name: str):
+    """``term_json`` (rdflib terms as JSON terms): imported with rdflib when first read."""
+    if name == "term_json":
+        from ..rdflib_terms import term_json
+
+        return term_json
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = [name for name in dir() if not name.startswith("__") and name not in ("annotations",)] + ["term_json"]

@@ -1,25 +1,29 @@
 """Query parameters: ``NAME=VALUE`` pairs turned into RDF terms (ids, IRIs, numbers, text), and a
-clear error for an id that names nothing readable."""
+clear error for an id that names nothing readable.
+
+The terms come as rdflib terms (``param_term``, ``bindings_for``: the Python API) or as pyoxigraph terms
+(``param_value``, ``parameter_values``: what `kg query` binds, with no rdflib); both read a value the same
+way (``_read``)."""
 
 from __future__ import annotations
 
 import difflib
 import re
+import sys
 
-from rdflib.term import Literal, URIRef
+import pyoxigraph as ox
 
 from .. import vocab
 from .catalogue import SLUG, NamedQuery
 from .errors import QueryError, UnknownId
-from .results import _rows
 
 # parameter name -> where a short id lives ("base:" = under the data base IRI)
 ID_KINDS = {
     "org": "base:org/", "organization": "base:org/", "person": "base:person/", "event": "base:event/",
-    "source": "base:source/", "theme": str(vocab.THEME), "sector": str(vocab.SECTOR),
+    "source": "base:source/", "theme": vocab.NAMESPACES["theme"], "sector": vocab.NAMESPACES["sector"],
 }  # fmt: skip
 ANY_ENTITY = ("about", "entity")
-
+XSD_INTEGER = vocab.NAMESPACES["xsd"] + "integer"
 
 
 
@@ -35,6 +39,34 @@ def parse_assignments(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+def _read(name: str, value: str, base: str, exists, iri, literal):
+    """What a parameter value stands for, made with ``iri(text)`` and ``literal(text_or_int)``."""
+    text = value.strip()
+    if text.startswith("<") and text.endswith(">") and len(text) > 2:
+        found = text[1:-1]
+        if re.search(r"[\s<>\"{}|^`\\]", found):
+            raise QueryError(f"--param {name}: {text} is not a valid IRI (no spaces, quotes or braces)")
+        return iri(found)
+    if re.match(r"^https?://[^\s<>\"{}|^`\\]+$", text):
+        return iri(text)
+    prefix, colon, local = text.partition(":")
+    known = vocab.all_prefixes(base)
+    if colon and prefix in known and re.match(r"^[A-Za-z0-9_.-]+$", local):
+        return iri(known[prefix] + local)
+    if re.match(r"^-?\d+$", text):
+        return literal(int(text))
+    kind = ID_KINDS.get(name)
+    if kind and SLUG.match(text):
+        return iri(base + kind[5:] + text if kind.startswith("base:") else kind + text)
+    if name in ANY_ENTITY and SLUG.match(text):
+        candidates = [iri(f"{base}{k}/{text}") for k in ("person", "org", "event")]
+        for candidate in candidates:
+            if exists is None or exists(candidate):
+                return candidate
+        return candidates[0]
+    return literal(value)
+
+
 def param_term(name: str, value: str, base: str, exists=None):
     """The RDF term a parameter value stands for.
 
@@ -47,7 +79,7 @@ def param_term(name: str, value: str, base: str, exists=None):
 
     Returns
     -------
-    rdflib URIRef or Literal.
+    rdflib URIRef or Literal (``param_value``: the same as a pyoxigraph term).
 
     Examples
     --------
@@ -56,41 +88,64 @@ def param_term(name: str, value: str, base: str, exists=None):
     >>> param_term("min", "2", "https://kg.example.org/id/")
     rdflib.term.Literal('2', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer'))
     """
-    text = value.strip()
-    if text.startswith("<") and text.endswith(">") and len(text) > 2:
-        iri = text[1:-1]
-        if re.search(r"[\s<>\"{}|^`\\]", iri):
-            raise QueryError(f"--param {name}: {text} is not a valid IRI (no spaces, quotes or braces)")
-        return URIRef(iri)
-    if re.match(r"^https?://[^\s<>\"{}|^`\\]+$", text):
-        return URIRef(text)
-    prefix, colon, local = text.partition(":")
-    known = vocab.all_prefixes(base)
-    if colon and prefix in known and re.match(r"^[A-Za-z0-9_.-]+$", local):
-        return URIRef(known[prefix] + local)
-    if re.match(r"^-?\d+$", text):
-        return Literal(int(text))
-    kind = ID_KINDS.get(name)
-    if kind and SLUG.match(text):
-        return URIRef(base + kind[5:] + text if kind.startswith("base:") else kind + text)
-    if name in ANY_ENTITY and SLUG.match(text):
-        candidates = [URIRef(f"{base}{k}/{text}") for k in ("person", "org", "event")]
-        for iri in candidates:
-            if exists is None or exists(iri):
-                return iri
-        return candidates[0]
-    return Literal(value)
+    from rdflib.term import Literal, URIRef
+
+    return _read(name, value, base, exists, URIRef, Literal)
+
+
+def _ox_iri(name: str):
+    def iri(text: str) -> ox.NamedNode:
+        try:
+            return ox.NamedNode(text)
+        except ValueError:
+            raise QueryError(f"--param {name}: <{text}> is not a valid IRI: write a full one, "
+                             "e.g. <https://example.org/id>") from None  # fmt: skip
+
+    return iri
+
+
+def _ox_literal(name: str):
+    def literal(value) -> ox.Literal:
+        if isinstance(value, int):
+            return ox.Literal(str(value), datatype=ox.NamedNode(XSD_INTEGER))
+        try:
+            return ox.Literal(value)
+        except (ValueError, TypeError, UnicodeError):
+            raise QueryError(f"--param {name}: the value is not valid text (UTF-8)") from None
+
+    return literal
+
+
+def param_value(name: str, value: str, base: str, exists=None):
+    """``param_term`` as a pyoxigraph term (``NamedNode`` or ``Literal``), without rdflib.
+
+    Examples
+    --------
+    >>> param_value("org", "cgr", "https://kg.example.org/id/")
+    <NamedNode value=https://kg.example.org/id/org/cgr>
+    """
+    return _read(name, value, base, exists, _ox_iri(name), _ox_literal(name))
 
 
 def bindings_for(query: NamedQuery | None, given: dict[str, str], base: str, exists=None, store=None) -> dict:
     """Terms for a named query's parameters (defaults filled in) or for an ad-hoc query's ``--param``s.
 
     With ``store``, each given value of an id parameter (see ``ID_KINDS``, ``ANY_ENTITY``) must name
-    something readable in it, else ``UnknownId`` says so with the nearest readable ids."""
+    something readable in it, else ``UnknownId`` says so with the nearest readable ids.
+    The terms are rdflib terms; ``parameter_values`` gives the same as pyoxigraph terms."""
+    return _bind(query, given, base, exists, store, param_term)
+
+
+def parameter_values(query: NamedQuery | None, given: dict[str, str], base: str, exists=None, store=None) -> dict:
+    """``bindings_for`` with pyoxigraph terms (``param_value``): what `kg query` binds, without rdflib."""
+    return _bind(query, given, base, exists, store, param_value)
+
+
+def _bind(query, given, base, exists, store, term) -> dict:
     if store is not None and exists is None:
         exists = lambda iri: _known(store, iri)  # noqa: E731
     if query is None:
-        out = {name: param_term(name, value, base, exists) for name, value in given.items()}
+        out = {name: term(name, value, base, exists) for name, value in given.items()}
         if store is not None:
             for name, value in given.items():
                 check_id(store, name, value, out[name])
@@ -104,7 +159,7 @@ def bindings_for(query: NamedQuery | None, given: dict[str, str], base: str, exi
     for p in query.params:
         value = given.get(p.name, p.default)
         if value != "":
-            out[p.name] = param_term(p.name, value, base, exists)
+            out[p.name] = term(p.name, value, base, exists)
             if store is not None and p.name in given:
                 check_id(store, p.name, value, out[p.name])
     return out
@@ -112,20 +167,31 @@ def bindings_for(query: NamedQuery | None, given: dict[str, str], base: str, exi
 
 # ids that name nothing ------------------------------------------------------------------------------
 KIND_WORDS = {"base:org/": "organization", "base:person/": "person", "base:event/": "event",
-              "base:source/": "source", str(vocab.THEME): "theme", str(vocab.SECTOR): "sector"}  # fmt: skip
+              "base:source/": "source", ID_KINDS["theme"]: "theme", ID_KINDS["sector"]: "sector"}  # fmt: skip
+
+
+def _is_iri(term) -> bool:
+    """Whether ``term`` is an IRI of either library."""
+    if isinstance(term, ox.NamedNode):
+        return True
+    rdflib_term = sys.modules.get("rdflib.term")  # not imported: the term cannot be one of its
+    return rdflib_term is not None and isinstance(term, rdflib_term.URIRef)
 
 
 def _known(store, iri) -> bool:
-    """Whether any readable triple has ``iri`` as its subject or object."""
-    return bool(store.query("ASK { { ?iri ?p ?o } UNION { ?s ?p ?iri } }", {"iri": URIRef(str(iri))}).askAnswer)
+    """Whether any readable triple has ``iri`` (a term of either library, or its text) as its subject or object."""
+    if not isinstance(iri, ox.NamedNode):
+        from rdflib.term import URIRef
+
+        iri = URIRef(str(iri))
+    return bool(store.answer("ASK { { ?iri ?p ?o } UNION { ?s ?p ?iri } }", {"iri": iri}).boolean)
 
 
 def readable_ids(store, namespace: str) -> list[str]:
     """The short ids under ``namespace`` that the store (one level's graphs) holds, sorted."""
-    answer = store.query("SELECT DISTINCT ?x WHERE { { ?x ?p ?o } UNION { ?s ?p ?x } "
-                         f"FILTER(isIRI(?x) && STRSTARTS(STR(?x), {Literal(namespace).n3()})) }}")  # fmt: skip
-    var = answer.vars[0]
-    ids = {str(row[var])[len(namespace):] for row in _rows(answer) if var in row}
+    answer = store.answer("SELECT DISTINCT ?x WHERE { { ?x ?p ?o } UNION { ?s ?p ?x } "
+                          f"FILTER(isIRI(?x) && STRSTARTS(STR(?x), {ox.Literal(namespace)})) }}")  # fmt: skip
+    ids = {row[0]["value"][len(namespace):] for row in answer.rows if row[0] is not None}
     return sorted(i for i in ids if SLUG.match(i))
 
 
@@ -138,7 +204,7 @@ def check_id(store, name: str, value: str, term) -> None:
 
     The message depends only on what is readable (the typed text, and ids at the store's level for
     suggestions): an id withheld above the level reads exactly as one that never existed."""
-    if name not in ID_KINDS and name not in ANY_ENTITY or isinstance(term, URIRef) and _known(store, term):
+    if name not in ID_KINDS and name not in ANY_ENTITY or _is_iri(term) and _known(store, term):
         return  # (a value that is no IRI, such as org="Centre for Human Rights", names nothing either)
     base = store.base
     kinds = [ID_KINDS[name]] if name in ID_KINDS else ["base:person/", "base:org/", "base:event/"]

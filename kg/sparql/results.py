@@ -6,17 +6,23 @@ from __future__ import annotations
 import csv
 import io
 import json
-from xml.sax.saxutils import escape, quoteattr
 
 
 from .. import formats, vocab
-from ..terms import term_json  # noqa: F401 - part of this module's interface
 from ..spreadsheet import safe_cell
 
 
-# terms and rows as SPARQL 1.1 Query Results JSON terms -------------------------------------------------------
-NUMERIC = {str(vocab.XSD[t]) for t in ("integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger")}
+def __getattr__(name: str):
+    """``term_json`` (kg.rdflib_terms, part of this module's interface): imported with rdflib when first read."""
+    if name == "term_json":
+        from ..rdflib_terms import term_json
 
+        return term_json
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# terms and rows as SPARQL 1.1 Query Results JSON terms -------------------------------------------------------
+NUMERIC = {vocab.NAMESPACES["xsd"] + t for t in ("integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger")}
 
 
 def _sort_key(cell: dict | None) -> tuple:
@@ -68,9 +74,9 @@ def short(cell: dict | None, base: str) -> str:
         value = cell["value"]
         if value.startswith(base):
             return value[len(base) :]
-        for prefix, ns in vocab.PREFIXES.items():
-            if value.startswith(str(ns)) and len(value) > len(str(ns)):
-                return f"{prefix}:{value[len(str(ns)):]}"
+        for prefix, ns in vocab.NAMESPACES.items():
+            if value.startswith(ns) and len(value) > len(ns):
+                return f"{prefix}:{value[len(ns):]}"
         return f"<{value}>"
     return plain(cell)
 
@@ -101,6 +107,22 @@ def to_tsv(variables: list[str], rows: list[list]) -> str:
     lines = ["\t".join("?" + v for v in variables)]
     lines += ["\t".join(nt(c) for c in row) for row in rows]
     return "\n".join(lines) + "\n"
+
+
+def escape(text: str) -> str:
+    """``xml.sax.saxutils.escape``, written here: that module imports urllib.request (and with it http.client,
+    email and ssl: a tenth of a second of `kg query`'s start)."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+
+
+def quoteattr(text: str) -> str:
+    """``xml.sax.saxutils.quoteattr``: escaped, then quoted (with ' when the text holds " but not ')."""
+    text = escape(text).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' not in text:
+        return f'"{text}"'
+    if "'" not in text:
+        return f"'{text}'"
+    return '"{}"'.format(text.replace('"', "&quot;"))
 
 
 def to_xml(variables: list[str], rows: list[list]) -> str:
@@ -203,7 +225,7 @@ def format_graph(triples, fmt: str, base: str) -> bytes:
     if fmt == "ttl":
         used = {str(x) for t in triples for x in (t.subject, t.predicate, t.object) if isinstance(x, ox.NamedNode)}
         used |= {str(t.object.datatype) for t in triples if isinstance(t.object, ox.Literal)}
-        kwargs["prefixes"] = {p: str(ns) for p, ns in vocab.PREFIXES.items()
+        kwargs["prefixes"] = {p: ns for p, ns in vocab.NAMESPACES.items()
                               if any(iri.startswith(f"<{ns}") for iri in used)}  # fmt: skip
     return ox.serialize(triples, format=rdf_format, **kwargs) or b""
 

@@ -54,7 +54,7 @@ def has_dataset_clause(sparql: str) -> bool:
 
 
 def with_prefixes(text: str, base: str | None = None) -> str:
-    """The query with PREFIX lines added for the project's prefixes (``vocab.PREFIXES``, and given the
+    """The query with PREFIX lines added for the project's prefixes (``vocab.NAMESPACES``, and given the
     data's base ``vocab.DATA_PREFIXES``: ``person:``, ``organization:``, ``event:``, ``source:``) that it
     uses but does not declare, so ``schema:name`` or ``organization:cfhr`` works without a prologue."""
     known = vocab.all_prefixes(base)
