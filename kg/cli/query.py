@@ -134,6 +134,8 @@ def queries_cmd(fmt):
             click.echo(f"  e.g. {example}")
         click.echo("")
     click.echo(f"{len(queries)} named queries in {sparql.QUERIES_DIR}", err=True)
+    click.echo("An answer that took over 0.5 s is kept with the build it came from (build/store/gen-*/answers/)"
+               " and read back when asked again; KG_KEEP_ANSWERS=0 turns that off.", err=True)  # fmt: skip
 
 
 @main.command("serve")
