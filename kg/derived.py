@@ -218,107 +218,15 @@ def derive(view: dict, base: str) -> set[tuple[str, str, str]]:
 
 def derive_ranked(pairs: dict, typed: dict, base: str) -> dict[tuple[str, str, str], int]:
     """Every derived triple with the lowest rank (level) that derives it: the lowest, over the ways to
-    derive it, of the highest rank among the facts that way uses (one pass for every level)."""
-    facts: dict[tuple[str, str, str], int] = {}
-
-    def add(fact, rank):
+    derive it, of the highest rank among the facts that way uses (one pass for every level). The rules
+    are written once, in ``derive_global`` and ``derive_local``; a build applies the second report by
+    report (kg.increments), here it is applied to all the pairs at once."""
+    local, shared = split(pairs, typed)
+    joins = Joins(shared)
+    facts = derive_global(joins, base)
+    for fact, rank in derive_local(local, joins, base).items():
         if rank < facts.get(fact, 99):
             facts[fact] = rank
-
-    organizations, persons, participations = typed["organization"], typed["person"], typed["participation"]
-    member_of: dict[str, dict[str, int]] = {}
-    for (member, org), rank in pairs["member_of"].items():
-        member_of.setdefault(member, {})[org] = rank
-    sectors: dict[str, dict[str, int]] = {}
-    for (org, sector), rank in pairs["sector"].items():
-        sectors.setdefault(org, {})[sector] = rank
-
-    counts_for = KGD + "countsFor"
-    for (participation, agent), rank in pairs["agent"].items():
-        typed_at = participations.get(participation)
-        if typed_at is None:
-            continue
-        rank = max(rank, typed_at)
-        if agent in organizations:
-            add((participation, counts_for, agent), max(rank, organizations[agent]))
-        for org, member_rank in member_of.get(agent, {}).items():
-            add((participation, counts_for, org), max(rank, member_rank))
-
-    ends: dict[tuple[str, str, str], int] = {}  # (organization, via, link) -> rank
-    through: dict[tuple[str, str, str, str], int] = {}  # (organization, via, link, person) -> rank
-    meetings: dict[tuple[str, str], int] = {}  # (event, sector) -> rank
-    meeting_orgs: dict[tuple[str, str, str], int] = {}
-    meeting_people: dict[tuple[str, str, str], int] = {}
-
-    def keep(table, key, rank):
-        if rank < table.get(key, 99):
-            table[key] = rank
-
-    for (agent, event), rank in pairs["participated"].items():
-        keep(ends, (agent, event, "co-participant"), rank)
-        for org, member_rank in member_of.get(agent, {}).items():
-            both = max(rank, member_rank)
-            keep(ends, (org, event, "co-participant"), both)
-            keep(through, (org, event, "co-participant", agent), both)
-        for sector, sector_rank in sectors.get(agent, {}).items():
-            both = max(rank, sector_rank)
-            keep(meetings, (event, sector), both)
-            keep(meeting_orgs, (event, sector, agent), both)
-        if agent in persons:
-            person_rank = max(rank, persons[agent])
-            for org, member_rank in member_of.get(agent, {}).items():
-                for sector, sector_rank in sectors.get(org, {}).items():
-                    all_of = max(person_rank, member_rank, sector_rank)
-                    keep(meetings, (event, sector), all_of)
-                    keep(meeting_orgs, (event, sector, org), all_of)
-                    keep(meeting_people, (event, sector, agent), all_of)
-    for (event, org), rank in pairs["organizer"].items():
-        keep(ends, (org, event, "co-organizer"), rank)
-    for member, orgs in member_of.items():
-        for org, rank in orgs.items():
-            keep(ends, (org, member, "shared-person"), rank)
-
-    def node(kind: str, *parts: str) -> str:
-        return f"{base}derived/{kind}/{hashlib.sha256(' '.join(parts).encode()).hexdigest()[:24]}"
-
-    for (org, via, link), rank in ends.items():
-        end = node("tie-end", org, via, link)
-        add((end, KGD + "from", org), rank)
-        add((end, KGD + "via", via), rank)
-        add((end, KGD + "link", link), rank)
-    for (org, via, link, person), rank in through.items():
-        add((node("tie-end", org, via, link), KGD + "through", person), rank)
-
-    own_sector = KGD + "sector"
-    for (agent, sector), rank in pairs["sector"].items():
-        add((agent, own_sector, sector), rank)
-    for member, orgs in member_of.items():
-        for org, member_rank in orgs.items():
-            for sector, sector_rank in sectors.get(org, {}).items():
-                add((member, own_sector, sector), max(member_rank, sector_rank))
-
-    raised = KGD + "raised"
-    themes: dict[str, dict[str, int]] = {}
-    for (subject, theme), rank in pairs["subject"].items():
-        themes.setdefault(subject, {})[theme] = rank
-    for (participation, event), rank in pairs["event_of"].items():
-        for theme, theme_rank in themes.get(participation, {}).items():
-            add((event, raised, theme), max(rank, theme_rank))
-
-    organizer_sector = KGD + "organizerSector"
-    for (event, org), rank in pairs["organizer"].items():
-        for sector, sector_rank in sectors.get(org, {}).items():
-            add((event, organizer_sector, sector), max(rank, sector_rank))
-
-    for (event, sector), rank in meetings.items():
-        meeting = node("event-sector", event, sector)
-        add((meeting, _RDF_TYPE, KGD + "EventSector"), rank)
-        add((meeting, KGD + "ofEvent", event), rank)
-        add((meeting, KGD + "ofSector", sector), rank)
-    for (event, sector, org), rank in meeting_orgs.items():
-        add((node("event-sector", event, sector), KGD + "organization", org), rank)
-    for (event, sector, person), rank in meeting_people.items():
-        add((node("event-sector", event, sector), KGD + "person", person), rank)
     return facts
 
 
