@@ -10,6 +10,10 @@
 Every entry is checked when read: a cache file that cannot be read, whose checksum (BLAKE2b of its
 bytes, checked before unpickling) or whose key or code version does not match, is ignored and made again (``load`` returns None). Writes go to a temporary file renamed
 into place, so a build killed half-way leaves no half-written entry.
+
+Entries are checksummed and written by one background thread (``_Writer``): hashing and writing release
+the GIL, so a build from nothing (7,500 entries, 500 MB at 10,000 events) pickles while the other core
+writes. ``load`` and ``prune`` wait for the writes pending; ``wait_for_writes`` waits for them all.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ import hashlib
 import json
 import os
 import pickle
+import queue
+import threading
 import time
 from pathlib import Path
 
@@ -96,6 +102,57 @@ def _write_atomic(path: Path, data: bytes) -> None:
         tmp.unlink(missing_ok=True)
 
 
+class _Writer:
+    """Entry files checksummed and written in a background thread, in the order they were given; at most
+    ``MAX_PENDING`` wait (the memory of the queue stays small)."""
+
+    MAX_PENDING = 64
+
+    def __init__(self):
+        self._queue: queue.Queue = queue.Queue(self.MAX_PENDING)
+        self._pending: dict[Path, int] = {}  # path -> writes of it not done yet
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def write(self, path: Path, payload: bytes) -> None:
+        with self._lock:
+            self._pending[path] = self._pending.get(path, 0) + 1
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="kg-cache-writer", daemon=True)
+                self._thread.start()
+        self._queue.put((path, payload))
+
+    def _run(self) -> None:
+        while True:
+            path, payload = self._queue.get()
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                _write_atomic(path, hashlib.blake2b(payload, digest_size=32).digest() + payload)
+            except Exception:  # noqa: BLE001 - a cache that cannot be written is only slower next time
+                pass
+            finally:
+                with self._lock:
+                    self._pending[path] -= 1
+                    if not self._pending[path]:
+                        del self._pending[path]
+                self._queue.task_done()
+
+    def pending(self, path: Path) -> bool:
+        with self._lock:
+            return path in self._pending
+
+    def wait(self) -> None:
+        self._queue.join()
+
+
+_WRITER = _Writer()
+
+
+def wait_for_writes() -> None:
+    """Every entry given to ``Entries.save`` so far is on disk (or failed to be written)."""
+    _WRITER.wait()
+
+
 class Entries:
     """Pickled results keyed by a digest of their inputs, one file each, under ``kind``."""
 
@@ -107,6 +164,8 @@ class Entries:
         return self.folder / f"{key[:40]}.pickle"
 
     def load(self, key: str):
+        if _WRITER.pending(self._path(key)):
+            _WRITER.wait()
         try:
             data = self._path(key).read_bytes()
             check, payload = data[:32], data[32:]
@@ -120,12 +179,12 @@ class Entries:
         return None
 
     def save(self, key: str, value) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
         payload = pickle.dumps((_FORMAT, self.version, key, value), protocol=pickle.HIGHEST_PROTOCOL)
-        _write_atomic(self._path(key), hashlib.blake2b(payload, digest_size=32).digest() + payload)
+        _WRITER.write(self._path(key), payload)  # checksummed and written in the background
 
     def prune(self, keep: set[str]) -> None:
         """Remove entries not in ``keep`` (those of files that changed or went away)."""
+        _WRITER.wait()  # a file still being written is not removed as a leftover
         names = {f"{key[:40]}.pickle" for key in keep}
         if self.folder.is_dir():
             for path in self.folder.iterdir():

@@ -1,0 +1,48 @@
+"""The build's faster paths give what the plain ones gave: the level stores loaded from the spill files
+(``kg.generations._load_file``) and the cache entries written in the background (``kg.buildcache``)."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from kg import buildcache, generations
+
+NQUADS = b"""<http://e/a> <http://e/p> "text with _: inside" <http://e/g> .
+<http://e/a> <http://e/p> _:kg1 <http://e/g> .
+_:kg1 <http://e/q> "1"^^<http://www.w3.org/2001/XMLSchema#integer> <http://e/g> .
+<http://e/b> <http://e/p> "line\\nbreak"@en <http://e/g2> .
+<http://e/c> <http://e/p> <http://e/d> <http://e/g2> .
+"""
+
+
+def test_load_file_equals_parsed_quads_and_keeps_blank_node_labels(tmp_path, monkeypatch):
+    path = tmp_path / "quads.nq"
+    path.write_bytes(NQUADS * 3)
+    monkeypatch.setattr(generations, "LOAD_CHUNK", 2)  # several calls, blank lines in some chunks only
+    store = ox.Store(str(tmp_path / "store"))
+    generations._load_file(store, path)
+    expected = set(ox.parse(NQUADS, format=ox.RdfFormat.N_QUADS))
+    assert set(store) == expected
+    assert {q.object.value for q in store if isinstance(q.object, ox.BlankNode)} == {"kg1"}
+
+
+def test_saved_entries_can_be_read_at_once_and_survive_prune(tmp_path):
+    entries = buildcache.Entries(tmp_path, "quads", "v1")
+    for i in range(200):  # more than the writer's queue holds
+        entries.save(f"key{i}", {"n": i})
+    assert entries.load("key7") == {"n": 7}  # waits for the write pending
+    entries.prune({f"key{i}" for i in range(200)})
+    buildcache.wait_for_writes()
+    assert sorted(p.name for p in entries.folder.iterdir()) == sorted(f"key{i}.pickle" for i in range(200))
+    assert all(entries.load(f"key{i}") == {"n": i} for i in range(200))
+    assert buildcache.Entries(tmp_path, "quads", "v2").load("key3") is None  # other code: not used
+
+
+def test_an_unwritable_cache_is_only_slower(tmp_path):
+    (tmp_path / "cache").write_text("a file where the cache folder should be")
+    entries = buildcache.Entries(tmp_path, "records", "v1")
+    entries.save("key", [1, 2])  # no error, now or later
+    buildcache.wait_for_writes()
+    assert entries.load("key") is None
+    entries.save("other", 3)
+    buildcache.wait_for_writes()
