@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import formats
-from .store import Store
+from .store import Store, built_triples
 from .vocab import PREFIXES, data_prefixes
 
 FORMATS = {f.name: (f.rdf, f.datasets) for f in formats.REGISTRY if f.kind == formats.GRAPH and f.export}  # name -> (format, keeps graphs)
@@ -61,3 +61,42 @@ def export(store: Store, fmt: str, output: Path | None = None) -> int:
     else:
         write_atomic(output, data)
     return len(data)
+
+
+# Below this many triples in the build, starting a process (about a second) costs more than it saves.
+BACKGROUND_MIN_TRIPLES = 100_000
+
+
+def start_writing(store: Store, fmt: str, path: Path):
+    """Begin writing ``serialize(store, fmt)`` to ``path`` (atomically) in a process of its own, reading
+    the same build read-only, so that the caller's other work (``kg run``'s page) runs on the other core.
+    Returns a ``concurrent.futures.Future`` (its ``result()`` re-raises the writer's error), or None when
+    the store is not an on-disk build, the build is small or there is one core: then write it yourself.
+
+    Examples
+    --------
+    >>> pending = start_writing(store, "ttl", Path("build/outputs/graph.ttl"))  # doctest: +SKIP
+    >>> ...  # other work                                                      # doctest: +SKIP
+    >>> pending.result() if pending else write_atomic(path, serialize(store, "ttl"))  # doctest: +SKIP
+    """
+    generation = getattr(store, "generation", None)
+    if generation is None or (os.cpu_count() or 1) < 2 or built_triples(generation) < BACKGROUND_MIN_TRIPLES:
+        return None
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))  # spawn: no forked store handles
+    try:
+        return pool.submit(_write_in_process, str(generation), store.base, store.level, fmt, str(path))
+    finally:
+        pool.shutdown(wait=False)  # the process ends when its one job is done
+
+
+def _write_in_process(generation: str, base: str, level: str, fmt: str, path: str) -> None:
+    from .store import OxigraphStore
+
+    store = OxigraphStore.open(generation, base, level)
+    try:
+        write_atomic(Path(path), serialize(store, fmt))
+    finally:
+        store.close()

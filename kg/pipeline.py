@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import config, generations
+from . import config, export, generations
 from .export import serialize, write_atomic
 
 
@@ -32,6 +32,9 @@ def run(data_dir=None, build_dir=None, base=None, level: str = "public", store: 
     """Build (the on-disk store, when ``store`` is ``oxigraph``, the default), then write under
     ``out_dir`` (default ``BUILD_DIR/outputs``) ``metrics/``, ``alliance.html`` and ``graph.ttl``,
     all read at ``level`` from ``store`` (any kind ``kg.generations.open_store`` opens).
+
+    On the on-disk store of a large build with two cores, the Turtle export is written by a process of
+    its own while the page is drawn (``kg.export.start_writing``): the same bytes, on the other core.
 
     ``progress`` hears what is being done; ``on_build`` gets the build's result as soon as it is known.
     Raises ``kg.viz.VizError`` when the page cannot be drawn, ``kg.records.RecordsInvalid`` on bad records.
@@ -56,8 +59,15 @@ def run(data_dir=None, build_dir=None, base=None, level: str = "public", store: 
                 shared = {"projected": projected, "metrics": node_metrics}
             del projected, node_metrics, figures  # write each projection, keep only the page's
         say("drawing the alliance")
-        done.page = viz.render(graph, out / "alliance.html", **shared)
-        del shared
         done.graph_file = out / "graph.ttl"
-        write_atomic(done.graph_file, serialize(graph, "ttl"))
+        pending = export.start_writing(graph, "ttl", done.graph_file)  # on the other core while the page is drawn
+        try:
+            done.page = viz.render(graph, out / "alliance.html", **shared)
+        finally:
+            finished = pending.exception() if pending else None  # waited for even when the page failed
+        del shared
+        if pending is None:
+            write_atomic(done.graph_file, serialize(graph, "ttl"))
+        elif finished is not None:
+            raise finished
     return done

@@ -211,3 +211,11 @@ class RdflibStore(Store):
         for s, p, o, g in self.dataset.quads((None, None, None, None)):
             graph = g.identifier if isinstance(g, rdflib.Graph) else g
             yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(graph))
+
+
+def built_triples(generation) -> int:
+    """How many triples the records of a built generation gave (its summary), 0 when unknown."""
+    try:
+        return int(json.loads((Path(generation) / "summary.json").read_text())["summary"]["triples"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0

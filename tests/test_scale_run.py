@@ -190,3 +190,28 @@ print(repr(sorted((n, r["score"]) for n, r in sector_reach(g).items())))
     answers = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                               env={"PYTHONHASHSEED": str(seed), "PATH": ""}).stdout for seed in range(6)}  # fmt: skip
     assert len(answers) == 1
+
+
+def test_kg_run_writes_the_same_turtle_from_a_process_of_its_own(monkeypatch, tmp_path):
+    """The Turtle export of `kg run` is written by a second process while the page is drawn (a large build,
+    two cores): the same bytes as written here; and an error there is raised here, after the page."""
+    from pathlib import Path
+
+    import kg
+    from kg import export
+
+    data = Path(__file__).resolve().parent.parent / "data"
+    here = kg.run(data, tmp_path / "build", out_dir=tmp_path / "here")
+    monkeypatch.setattr(export, "BACKGROUND_MIN_TRIPLES", 0)
+    monkeypatch.setattr(export.os, "cpu_count", lambda: 2)
+    started = []
+    real = export.start_writing
+    monkeypatch.setattr(export, "start_writing", lambda *a: started.append(real(*a)) or started[-1])
+    there = kg.run(data, tmp_path / "build", out_dir=tmp_path / "there")
+    assert started and started[0] is not None  # it did run in the other process
+    assert there.graph_file.read_bytes() == here.graph_file.read_bytes()
+    (tmp_path / "failed" / "graph.ttl").mkdir(parents=True)  # the other process cannot write it
+    with pytest.raises(IsADirectoryError):
+        kg.run(data, tmp_path / "build", out_dir=tmp_path / "failed")
+    assert (tmp_path / "failed" / "alliance.html").is_file()  # the page was drawn meanwhile
+    assert not [p for p in (tmp_path / "failed").iterdir() if ".tmp-" in p.name]  # nothing half-written

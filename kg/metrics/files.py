@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 from .. import network
 from ..export import write_atomic
+from ..store import built_triples
 from .formats import FORMATS, render
 from .measure import graph_metrics, node_metrics
 
@@ -70,7 +70,7 @@ def measure_each(store, k: int | None = None, engine: str = "auto", parallel: bo
     names = list(network.projections())
     generation = getattr(store, "generation", None)
     workers = min(os.cpu_count() or 1, len(names))
-    if not parallel or generation is None or workers < 2 or _triples(generation) < PARALLEL_MIN_TRIPLES:
+    if not parallel or generation is None or workers < 2 or built_triples(generation) < PARALLEL_MIN_TRIPLES:
         for name in names:
             yield name, measure_projection(store, name, k=k, engine=engine)
         return
@@ -84,13 +84,6 @@ def measure_each(store, k: int | None = None, engine: str = "auto", parallel: bo
 
 # Below this many triples in the build, starting the processes (a few seconds) costs more than it saves.
 PARALLEL_MIN_TRIPLES = 100_000
-
-
-def _triples(generation) -> int:
-    try:
-        return int(json.loads((Path(generation) / "summary.json").read_text())["summary"]["triples"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return 0
 
 
 def _measure_in_process(job):
