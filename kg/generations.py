@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import fcntl
 import gc
-import itertools
 import json
 import os
 import shutil
@@ -33,18 +32,17 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import buildcache, config, lazy
+from . import buildcache, config, lazy, storeload
 from .inputs import (  # noqa: F401 - the names below were defined here before kg.inputs; callers still use them
     CODE_FILES, EXTRAS_HEADER, BuildInputs, Spill, Summary, all_quads, current_extras, extras_dir, fingerprint,
     records_fingerprint, select_extras,
 )  # fmt: skip
-from .levels import LEVEL_RANK
+from .levels import LEVEL_RANK, LEVELS
 from .store import OxigraphStore, RdflibStore, Store
 
 # what only a rebuild runs, imported when one does (a no-change check loads neither the records nor rdflib)
 derived, increments, to_rdf = lazy.module("kg.derived"), lazy.module("kg.increments"), lazy.module("kg.to_rdf")
 
-LOAD_CHUNK = 250_000  # quads per bulk load (the memory of a load is about that of its chunk)
 KEEP_GENERATIONS = 2  # the live one and the one before it, for readers still holding it open
 
 
@@ -225,19 +223,23 @@ def _rebuild(inputs: BuildInputs, live, before, extras, name, fp, force, progres
     tmp.mkdir(parents=True)
     box = [records]  # handed over, so the stores below are loaded without the records in memory
     del records
+    # updating the live stores: nothing to spill; else the public store loads while the quads are made
+    early = None if incremental else storeload.BackgroundLoad(tmp / LEVELS[0])
+    spilled = Spill(None if incremental else tmp, base, early=early)
     try:
         return _write_generation(inputs, box, records_cache, live, before, extras, name, fp, force, progress,
-                                 level, started, incremental, tmp, target, static, held, warnings, shown)  # fmt: skip
+                                 level, started, incremental, tmp, target, static, held, warnings, shown,
+                                 spilled)  # fmt: skip
     finally:
+        spilled.discard()  # nothing left running in the folder removed below
         shutil.rmtree(tmp, ignore_errors=True)  # renamed into place when the build succeeded
 
 
 def _write_generation(inputs, box, records_cache, live, before, extras, name, fp, force, progress, level,
-                      started, incremental, tmp, target, static, held, warnings, shown) -> BuildResult:  # fmt: skip
+                      started, incremental, tmp, target, static, held, warnings, shown, spilled) -> BuildResult:  # fmt: skip
     data_dir, build_dir, base = inputs.data_dir, inputs.build_dir, inputs.base
     root = store_root(build_dir)
     records = box.pop()
-    spilled = Spill(None if incremental else tmp, base)  # updating the live stores: nothing to spill
     previous = before.get("parts") if incremental else None
     index = increments.load_state(live, before.get("index")) if incremental else None  # what the live one holds
     converted = increments.convert(records, base, build_dir, records_cache.keys, spilled, previous,
@@ -330,13 +332,15 @@ def _write_level_stores(folder: Path, spilled: Spill, say, shown: int = 2) -> di
     default graph is orders of magnitude slower in Oxigraph). Returns level -> store folder name.
     Only the levels up to rank ``shown`` are reported to ``say``."""
     spilled.close()
-    present = set(spilled.files)
-    levels, written, loaded = {}, None, set()
+    present = set(spilled.counts)
+    levels, written, loaded = {}, None, {0} if spilled.early is not None else set()
     for rank, level in enumerate(LEVEL_RANK):
         if rank == 0 or rank in present:
             below = sorted(r for r in present if r <= rank)
             if rank <= shown:
                 say(f"loading {sum(spilled.counts[r] for r in below):,} quads into the {level} store")
+            if rank == 0 and spilled.early is not None:
+                spilled.early.finish()  # loaded in the background while the quads were made
             if written is not None:  # start from a copy of the level below (a RocksDB checkpoint: hard links)
                 store = ox.Store(str(folder / written))
                 store.backup(str(folder / level))
@@ -345,7 +349,7 @@ def _write_level_stores(folder: Path, spilled: Spill, say, shown: int = 2) -> di
             store = ox.Store(str(folder / level))
             for r in below:
                 if r not in loaded:
-                    _load_file(store, spilled.files[r])
+                    storeload.load_file(store, spilled.files[r])
             store.flush()
             del store
             gc.collect()
@@ -355,21 +359,6 @@ def _write_level_stores(folder: Path, spilled: Spill, say, shown: int = 2) -> di
     for path in spilled.files.values():
         path.unlink()
     return levels
-
-
-def _load_file(store: ox.Store, path: Path) -> None:
-    """Load an N-Quads file written by ``Spill``, ``LOAD_CHUNK`` lines per call: the loader's memory grows
-    with what one call gives it (2.5 M quads at once took 1 GB more). Lines without ``_:`` hold no blank
-    node and go to Oxigraph's own parser (``lenient``: kg wrote them with ``ox.serialize``), 15-20 % faster
-    than Python quads; the few others are parsed here, since ``bulk_load`` renames blank nodes at random."""
-    with open(path, "rb") as handle:
-        while lines := list(itertools.islice(handle, LOAD_CHUNK)):
-            blank = [line for line in lines if b"_:" in line]
-            if blank:
-                lines = [line for line in lines if b"_:" not in line]
-                store.bulk_extend(list(ox.parse(b"".join(blank), format=ox.RdfFormat.N_QUADS)))
-            if lines:
-                store.bulk_load(b"".join(lines), format=ox.RdfFormat.N_QUADS, lenient=True)
 
 
 def _prune(root: Path, keep: str, previous: str | None) -> None:

@@ -28,7 +28,7 @@ import pyoxigraph as ox
 from . import derived, to_rdf
 from .buildcache import Entries, FileDigests
 from .inputs import Spill, code_digest
-from .records import Records, Report
+from .records import Records, Report, workers
 
 
 def _key(*parts: str) -> str:
@@ -44,22 +44,58 @@ class RecordsCache:
         self.keys: dict[str, str] = {}  # file name (as in Loc) -> digest of all it was read from
         self.used: set[str] = set()  # the entries read or written
         self.reused = 0
+        self._hits: dict[str, tuple] = {}  # file name -> its usable entry, taken by ``prefetch``
+        self._read: dict[str, tuple] = {}  # file name -> what worker processes read from it (``prefetch``)
+
+    def prefetch(self, data_dir: Path, files: list[tuple[Path, str]]) -> None:
+        """Take each file's usable entry now, and read the files without one in worker processes, all at
+        once (a build from nothing, many files changed, or a new version of kg); ``load`` then uses both."""
+        missing = []
+        for path, name in files:
+            key = self._key(path, name)
+            hit = self._usable(key)
+            if hit is not None:
+                self._hits[name] = hit
+            else:
+                missing.append((path, name))
+        read = workers.read_reports(data_dir, [path for path, _ in missing])
+        if read is not None:
+            self._read = {name: made for (_, name), made in zip(missing, read)}
+
+    def _key(self, path: Path, name: str) -> str | None:
+        digest = self.digests.known(path)
+        return _key("records", self.root, name, digest) if digest else None
+
+    def _usable(self, key: str | None) -> tuple | None:
+        """The entry of ``key`` when it was made from the files as they are now."""
+        if key is None:
+            return None
+        hit = self.entries.load(key)
+        if hit is None or not all(self.digests.known(Path(p)) == d for p, d in hit[2]):
+            return None
+        return hit
+
+    def _make(self, name: str, problems: list, warnings: list, make):
+        read = self._read.pop(name, None)
+        if read is None:
+            return make()
+        value, file_problems, file_warnings = read
+        problems.extend(file_problems)
+        warnings.extend(file_warnings)
+        return value
 
     def load(self, path: Path, name: str, problems: list, warnings: list, make):
-        digest = self.digests.known(path)
-        key = _key("records", self.root, name, digest) if digest else None
-        if key is not None:
-            hit = self.entries.load(key)
-            if hit is not None:
-                value, file_warnings, depends = hit
-                if all(self.digests.known(Path(p)) == d for p, d in depends):
-                    warnings.extend(file_warnings)
-                    self.keys[name] = _key(key, *(d for _, d in depends))
-                    self.used.add(key)
-                    self.reused += 1
-                    return value
+        key = self._key(path, name)
+        hit = self._hits.pop(name, None) or (None if name in self._read else self._usable(key))
+        if hit is not None:
+            value, file_warnings, depends = hit
+            warnings.extend(file_warnings)
+            self.keys[name] = _key(key, *(d for _, d in depends))
+            self.used.add(key)
+            self.reused += 1
+            return value
         problems_before, warnings_before = len(problems), len(warnings)
-        value = make()
+        value = self._make(name, problems, warnings, make)
         if key is None or value is None or len(problems) != problems_before:
             return value
         depends = []

@@ -33,7 +33,8 @@ derived, to_rdf, load_records = lazy.module("kg.derived"), lazy.module("kg.to_rd
 # What shapes a store: a change to any of these files rebuilds.
 CODE_FILES = ("to_rdf.py", "records/__init__.py", "records/model.py", "records/checks.py", "records/loader.py",
               "records/references.py", "records/names.py", "vocab.py", "yamlfile.py", "generations.py", "store.py",
-              "levels.py", "inputs.py", "derived.py", "buildcache.py", "increments.py")  # fmt: skip
+              "levels.py", "inputs.py", "derived.py", "buildcache.py", "increments.py", "storeload.py",
+              "records/workers.py")  # fmt: skip
 
 
 def _code():
@@ -276,11 +277,12 @@ class Spill:
 
     It also keeps, per rank, a digest of the bytes written and the counts of what they hold, so each
     level gets a name and a summary computed from what that level reads and nothing above it. With
-    ``folder=None`` it only digests (``records_fingerprint``)."""
+    ``folder=None`` it only digests (``records_fingerprint``). With ``early`` (a ``kg.storeload.BackgroundLoad``),
+    rank 0's quads go to that store as they come instead of to a file."""
 
-    def __init__(self, folder: Path | None, base: str):
-        self.folder, self.base = folder, base
-        self.files: dict[int, Path] = {}
+    def __init__(self, folder: Path | None, base: str, early=None):
+        self.folder, self.base, self.early = folder, base, early
+        self.files: dict[int, Path] = {}  # the ranks written to files; rank 0 is not one of them with ``early``
         self.ranks: set[int] = set()  # the ranks that hold any quad (each has a store)
         self.counts: dict[int, int] = {}  # every quad, extras included: what each store loads
         self.total = 0
@@ -321,7 +323,10 @@ class Spill:
         to count them again without their bytes: (rank, sha256 of the bytes, quads, counts, themes)."""
         summaries = []
         for rank, data, n, typed, themes in pieces:
-            if self.folder is not None:
+            if rank == 0 and self.early is not None:
+                self.early.feed(data)
+                self.counts[0] = self.counts.get(0, 0) + n
+            elif self.folder is not None:
                 if rank not in self._handles:
                     self.files[rank] = self.folder / f".quads-{rank}.nq"
                     self._handles[rank] = open(self.files[rank], "wb")
@@ -406,3 +411,10 @@ class Spill:
     def close(self) -> None:
         for handle in self._handles.values():
             handle.close()
+
+    def discard(self) -> None:
+        """After a failed build: the files closed, rank 0's load stopped where it is."""
+        for handle in self._handles.values():
+            handle.close()
+        if self.early is not None:
+            self.early.cancel()

@@ -1,11 +1,12 @@
-"""The build's faster paths give what the plain ones gave: the level stores loaded from the spill files
-(``kg.generations._load_file``) and the cache entries written in the background (``kg.buildcache``)."""
+"""The build's faster paths give what the plain ones gave: the level stores loaded from the spill files and in
+the background (``kg.storeload``) and the cache entries written in the background (``kg.buildcache``)."""
 
 from __future__ import annotations
 
 import pyoxigraph as ox
+import pytest
 
-from kg import buildcache, generations
+from kg import buildcache, storeload
 
 NQUADS = b"""<http://e/a> <http://e/p> "text with _: inside" <http://e/g> .
 <http://e/a> <http://e/p> _:kg1 <http://e/g> .
@@ -18,12 +19,42 @@ _:kg1 <http://e/q> "1"^^<http://www.w3.org/2001/XMLSchema#integer> <http://e/g> 
 def test_load_file_equals_parsed_quads_and_keeps_blank_node_labels(tmp_path, monkeypatch):
     path = tmp_path / "quads.nq"
     path.write_bytes(NQUADS * 3)
-    monkeypatch.setattr(generations, "LOAD_CHUNK", 2)  # several calls, blank lines in some chunks only
+    monkeypatch.setattr(storeload, "LOAD_CHUNK", 2)  # several calls, blank lines in some chunks only
     store = ox.Store(str(tmp_path / "store"))
-    generations._load_file(store, path)
+    storeload.load_file(store, path)
     expected = set(ox.parse(NQUADS, format=ox.RdfFormat.N_QUADS))
     assert set(store) == expected
     assert {q.object.value for q in store if isinstance(q.object, ox.BlankNode)} == {"kg1"}
+
+
+def test_background_load_equals_parsed_quads_and_is_closed_when_finished(tmp_path, monkeypatch):
+    monkeypatch.setattr(storeload, "BACKGROUND_CHUNK", 2000)  # a few chunks, waiting in the queue
+    load = storeload.BackgroundLoad(tmp_path / "store")
+    for line in (NQUADS * 4).splitlines(keepends=True):  # one quad per feed, as small reports come
+        load.feed(line)
+    load.feed(NQUADS * 40)  # and a large piece at once (12 kB), cut at line ends
+    load.finish()
+    store = ox.Store(str(tmp_path / "store"))  # opens: the thread's handle is closed
+    assert set(store) == set(ox.parse(NQUADS, format=ox.RdfFormat.N_QUADS))
+    assert {q.object.value for q in store if isinstance(q.object, ox.BlankNode)} == {"kg1"}
+
+
+def test_background_load_error_is_raised_by_finish_and_feed_never_blocks(tmp_path, monkeypatch):
+    monkeypatch.setattr(storeload, "BACKGROUND_CHUNK", 1)
+    load = storeload.BackgroundLoad(tmp_path / "store")
+    load.feed(b"<http://e/a> <http://e/p> not-a-term <http://e/g> .\n")
+    for _ in range(20):  # far more chunks than the queue holds, after the load failed
+        load.feed(NQUADS)
+    with pytest.raises(SyntaxError):
+        load.finish()
+
+
+def test_cancelled_background_load_stops_and_releases_the_store(tmp_path):
+    load = storeload.BackgroundLoad(tmp_path / "store")
+    load.feed(NQUADS)
+    load.cancel()
+    load.cancel()  # twice, as a failed build's cleanup may
+    ox.Store(str(tmp_path / "store"))  # the folder is free to open (or to remove)
 
 
 def test_saved_entries_can_be_read_at_once_and_survive_prune(tmp_path):

@@ -52,6 +52,9 @@ class _NoCache:
     def load(self, path: Path, name: str, problems: list, warnings: list, make):
         return make()
 
+    def prefetch(self, data_dir: Path, files: list[tuple[Path, str]]) -> None:
+        pass
+
 
 def load_records(data_dir: Path, cache=None) -> Records:
     """Load and check a data folder. Raises RecordsInvalid with every problem found.
@@ -73,6 +76,7 @@ def load_records(data_dir: Path, cache=None) -> Records:
     organizations = cache.load(path, _rel(data_dir, path), problems, warnings, lambda: _load_organizations(data_dir, problems))
     orgs_ok = not any(p.field == "file" for p in problems[before:])
     report_files = sorted((data_dir / "reports").glob("*.yaml")) if (data_dir / "reports").is_dir() else []
+    cache.prefetch(data_dir, [(path, _rel(data_dir, path)) for path in report_files])  # those it must read
     reports = [r for path in report_files
                if (r := cache.load(path, _rel(data_dir, path), problems, warnings,
                                    lambda path=path: _load_report(data_dir, path, problems, warnings))) is not None]  # fmt: skip
@@ -218,6 +222,14 @@ def _quote(check: _Checker, text: str | None, node: Mapping, key: str, where: st
         if not quote.line_in_source:
             check.problem(line, f"{where}.{key}", f"quote not found in {source.file}", "copy the sentence exactly from the source text")
     return quote
+
+
+def read_report(data_dir: Path, path: Path) -> tuple[Report | None, list[Problem], list[Problem]]:
+    """One report file read and checked on its own (``kg.records.workers`` runs this in other processes):
+    the report (None when it cannot be used), the problems and the warnings found in it."""
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    return _load_report(data_dir, path, problems, warnings), problems, warnings
 
 
 def _load_report(data_dir: Path, path: Path, problems: list[Problem], warnings: list[Problem]) -> Report | None:
