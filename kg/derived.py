@@ -27,6 +27,14 @@ triple (or a node with a fixed IRI) that follows by one rule from stated facts:
     a ``kgd:EventSector`` node per event and sector that met there, with ``kgd:ofEvent``, ``kgd:ofSector``,
     every ``kgd:organization`` of that sector that took part itself or through a person
     (``foaf:Person``) who is a member of it, and every such ``kgd:person``: sectors-at-events counts them.
+``<base>derived/org-pair/<hash>``
+    a node per two organizations A and B (the hash of their IRIs, A's the lower) that met at a dated
+    ``schema:Event`` (each organizing it or taking part itself or through a member,
+    ``(^kg:participatedIn|schema:organizer)/org:memberOf?``), with ``kgd:metIn`` the year (the first four
+    characters of ``schema:startDate``) of every such event and ``kgd:sectors`` a
+    ``<base>derived/sector-pair/<hash>`` node (``kgd:sectorA`` a sector of A, ``kgd:sectorB`` another of B)
+    for each two different sectors they stand in: sector-ties-per-year counts the pairs by their earliest
+    year (the year of their earliest date) without joining organizations, sectors and dates at query time.
 
 Levels are never mixed. The facts derived at a level come only from the facts readable at that level:
 they are computed from the quads of that level and those below it, and written into the graph
@@ -55,9 +63,11 @@ _WANTED = {
     _KG + "agent": "agent", _KG + "participatedIn": "participated", _ORG + "memberOf": "member_of",
     _KG + "sector": "sector", "https://schema.org/organizer": "organizer",
     _KG + "event": "event_of", "http://purl.org/dc/terms/subject": "subject",
+    "https://schema.org/startDate": "start",
 }  # fmt: skip
+_LITERAL_OBJECTS = {"start"}  # kept as the literal's lexical form (STR); every other relation is IRI to IRI
 _TYPES = {_ORG + "Organization": "organization", "http://xmlns.com/foaf/0.1/Person": "person",
-          _KG + "Participation": "participation"}  # fmt: skip
+          _KG + "Participation": "participation", "https://schema.org/Event": "event"}  # fmt: skip
 RULES = {
     "countsFor": "?participation kg:agent ?org, with ?org a org:Organization; or ?participation kg:agent/org:memberOf ?org",
     "link": "co-organizer when ?via schema:organizer ?from; co-participant when ?from kg:participatedIn ?via, or "
@@ -67,7 +77,13 @@ RULES = {
     "raised": "?event kgd:raised ?theme when ?participation kg:event ?event ; dcterms:subject ?theme",
     "EventSector": "per event and sector: ?org kg:sector ?sector and ?org kg:participatedIn ?event, or "
                    "?person a foaf:Person ; kg:participatedIn ?event ; org:memberOf ?org (kgd:person ?person)",
+    "metIn": "per ?orgA and ?orgB, STR(?orgA) < STR(?orgB), both a org:Organization, that met at an ?event a "
+               "schema:Event with a schema:startDate ?date (?x kg:participatedIn ?event, or ?event schema:organizer "
+               "?x; ?x org:memberOf? ?org): kgd:metIn SUBSTR(STR(?date), 1, 4) for every such event; kgd:sectors "
+               "a node with kgd:sectorA ?sa and kgd:sectorB ?sb per ?orgA kg:sector ?sa . ?orgB kg:sector ?sb, "
+               "?sa != ?sb",
 }  # fmt: skip
+_LITERALS = {KGD + "link", KGD + "metIn"}  # the derived facts whose object is a literal
 
 
 def graph_iri(base: str, level: str) -> str:
@@ -101,7 +117,8 @@ class Collector:
                 table, key = self.typed[kind], q.subject.value
             else:
                 kind = _WANTED.get(p)
-                if kind is None or not isinstance(q.object, ox.NamedNode) or not isinstance(q.subject, ox.NamedNode):
+                if kind is None or not isinstance(q.subject, ox.NamedNode) or not isinstance(
+                        q.object, ox.Literal if kind in _LITERAL_OBJECTS else ox.NamedNode):  # fmt: skip
                     continue
                 table, key = self.pairs[kind], (q.subject.value, q.object.value)
             rank = self._rank(q.graph_name.value)
@@ -155,16 +172,15 @@ def nquads(facts: dict[tuple[str, str, str], int], base: str) -> dict[int, tuple
     ``Collector.quads`` written as text directly (a million pyoxigraph terms cost seconds; the
     store is a set, so the order does not matter). Every
     subject and object is an IRI the records or ``node`` made (checked already), the one literal
-    a ``kgd:link`` kind."""
+    a ``kgd:link`` kind or a ``kgd:metIn`` year."""
     by_rank: dict[int, list] = {}
     for fact, rank in facts.items():
         by_rank.setdefault(rank, []).append(fact)
     out = {}
-    link = KGD + "link"
     for rank, level in enumerate(levels.LEVEL_RANK):
         if rank in by_rank:
             graph = graph_iri(base, level)
-            lines = [f'<{s}> <{p}> {_literal(o) if p == link else "<" + o + ">"} <{graph}> .\n'
+            lines = [f'<{s}> <{p}> {_literal(o) if p in _LITERALS else "<" + o + ">"} <{graph}> .\n'
                      for s, p, o in by_rank[rank]]  # fmt: skip
             described = _describe(ox.NamedNode(graph), level)
             data = "".join(lines).encode() + ox.serialize(described, format=ox.RdfFormat.N_QUADS)
@@ -190,7 +206,7 @@ def _literal(text: str) -> str:
 
 def _terms(fact: tuple[str, str, str]) -> tuple:
     s, p, o = fact
-    return ox.NamedNode(s), ox.NamedNode(p), ox.Literal(o) if p == KGD + "link" else ox.NamedNode(o)
+    return ox.NamedNode(s), ox.NamedNode(p), ox.Literal(o) if p in _LITERALS else ox.NamedNode(o)
 
 
 def _describe(graph: ox.NamedNode, level: str) -> list[ox.Quad]:
@@ -404,7 +420,71 @@ def derive_local(local: tuple[dict, dict], joins: Joins, base: str) -> dict[tupl
         add((_node(base, "event-sector", event, sector), KGD + "organization", org), rank)
     for (event, sector, person), rank in meeting_people.items():
         add((_node(base, "event-sector", event, sector), KGD + "person", person), rank)
+    _org_pairs(pairs, typed, joins, base, add)
     return facts
+
+
+def _org_pairs(pairs: dict, typed: dict, joins: "Joins", base: str, add) -> None:
+    """The organization pairs (``kgd:metIn``, ``kgd:sectors``) of one report's events: the organizations at
+    each dated event (organizing it or taking part, themselves or through a member), then every two of them
+    with the event's years and their sectors."""
+    empty: dict = {}
+    events = typed.get("event", empty)
+    years: dict[str, dict[str, int]] = {}
+    for (event, date), rank in pairs.get("start", empty).items():
+        typed_at = events.get(event)
+        if typed_at is not None:
+            at = years.setdefault(event, {})
+            year, rank = date[:4], max(rank, typed_at)  # SUBSTR(STR(?date), 1, 4): characters, not bytes
+            if rank < at.get(year, 99):
+                at[year] = rank
+    if not years:
+        return
+    organizations, member_of, sectors = joins.organizations, joins.member_of, joins.sectors
+    present: dict[str, dict[str, int]] = {}  # event -> organization -> lowest rank it is there
+
+    def there(x, event, rank):
+        if event not in years:
+            return
+        orgs = present.setdefault(event, {})
+        ways = [(x, max(rank, organizations[x]))] if x in organizations else []
+        ways += [(org, max(rank, member_rank, organizations[org]))
+                 for org, member_rank in member_of.get(x, empty).items() if org in organizations]  # fmt: skip
+        for org, both in ways:
+            if both < orgs.get(org, 99):
+                orgs[org] = both
+
+    for (x, event), rank in pairs.get("participated", empty).items():
+        there(x, event, rank)
+    for (event, x), rank in pairs.get("organizer", empty).items():
+        there(x, event, rank)
+    met_in, of_sectors, sector_a, sector_b = KGD + "metIn", KGD + "sectors", KGD + "sectorA", KGD + "sectorB"
+    nodes: dict[tuple, str] = {}
+
+    def node(kind, one, other):
+        made = nodes.get((kind, one, other))
+        if made is None:
+            made = nodes[(kind, one, other)] = _node(base, kind, one, other)
+        return made
+
+    for event, orgs in present.items():
+        ranked = sorted(orgs.items())  # Python's str order is SPARQL's STR(?a) < STR(?b): code points
+        event_year_rank = min(years[event].values())
+        for i, (a, rank_a) in enumerate(ranked):
+            for b, rank_b in ranked[i + 1:]:
+                pair = node("org-pair", a, b)
+                both = max(rank_a, rank_b)
+                for year, year_rank in years[event].items():
+                    add((pair, met_in, year), max(both, year_rank))
+                dated = max(both, event_year_rank)
+                for sa, rank_sa in sectors.get(a, empty).items():
+                    for sb, rank_sb in sectors.get(b, empty).items():
+                        if sa != sb:
+                            rank = max(dated, rank_sa, rank_sb)
+                            combo = node("sector-pair", sa, sb)
+                            add((pair, of_sectors, combo), rank)
+                            add((combo, sector_a, sa), rank)
+                            add((combo, sector_b, sb), rank)
 
 
 def _node(base: str, kind: str, *parts: str) -> str:

@@ -149,6 +149,7 @@ CASES = {  # named query -> parameter sets: the defaults and entities that have 
     "sector-bridges": [{}, {"min": "2"}],
     "co-speakers": [{}, {"person": "muhammad-tahir-rai"}],
     "themes-over-time": [{}],
+    "sector-ties-per-year": [{}],
 }
 
 
