@@ -49,7 +49,7 @@ says what it is (``a kgd:DerivedGraph``), which rules made it and from which lev
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -167,8 +167,11 @@ class Collector:
         return view
 
 
-def nquads(facts: dict[tuple[str, str, str], int], base: str) -> dict[int, tuple[bytes, int]]:
-    """The derived graphs as N-Quads, per rank: (bytes, number of quads), the same quads as
+NQUADS_BATCH = 50_000  # facts a piece: the text of a million facts at once took ~600 MB beside the facts
+
+
+def nquads(facts: dict[tuple[str, str, str], int], base: str) -> Iterator[tuple[int, bytes, int]]:
+    """The derived graphs as N-Quads, piece by piece: (rank, bytes, number of quads), the same quads as
     ``Collector.quads`` written as text directly (a million pyoxigraph terms cost seconds; the
     store is a set, so the order does not matter). Every
     subject and object is an IRI the records or ``node`` made (checked already), the one literal
@@ -176,16 +179,16 @@ def nquads(facts: dict[tuple[str, str, str], int], base: str) -> dict[int, tuple
     by_rank: dict[int, list] = {}
     for fact, rank in facts.items():
         by_rank.setdefault(rank, []).append(fact)
-    out = {}
     for rank, level in enumerate(levels.LEVEL_RANK):
         if rank in by_rank:
             graph = graph_iri(base, level)
-            lines = [f'<{s}> <{p}> {_literal(o) if p in _LITERALS else "<" + o + ">"} <{graph}> .\n'
-                     for s, p, o in by_rank[rank]]  # fmt: skip
             described = _describe(ox.NamedNode(graph), level)
-            data = "".join(lines).encode() + ox.serialize(described, format=ox.RdfFormat.N_QUADS)
-            out[rank] = (data, len(lines) + len(described))
-    return out
+            yield rank, ox.serialize(described, format=ox.RdfFormat.N_QUADS), len(described)
+            ranked = by_rank.pop(rank)
+            for start in range(0, len(ranked), NQUADS_BATCH):
+                lines = [f'<{s}> <{p}> {_literal(o) if p in _LITERALS else "<" + o + ">"} <{graph}> .\n'
+                         for s, p, o in ranked[start : start + NQUADS_BATCH]]  # fmt: skip
+                yield rank, "".join(lines).encode(), len(lines)
 
 
 def fact_quads(facts, base: str) -> list[ox.Quad]:

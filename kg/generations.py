@@ -255,7 +255,7 @@ def _write_generation(inputs, box, records_cache, live, before, extras, name, fp
     if incremental:
         delta = increments.StoreDelta(base, build_dir, live, before, converted, facts)
     else:
-        for rank, (data, n) in derived.nquads(facts.facts, base).items():  # nor the derived graphs, which
+        for rank, data, n in derived.nquads(facts.facts, base):  # nor the derived graphs, which
             spilled.add_pieces([(rank, data, n, None, None)], records=False, digest=False)  # follow from the records
     spilled.ranks.update(facts.ranks)
     del facts
