@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import formats
-from .store import Store, built_triples
+from .store import OxigraphStore, Store, built_triples
 from .vocab import PREFIXES, data_prefixes
 
 FORMATS = {f.name: (f.rdf, f.datasets) for f in formats.REGISTRY if f.kind == formats.GRAPH and f.export}  # name -> (format, keeps graphs)
@@ -31,9 +31,42 @@ def serialize(store: Store, fmt: str) -> bytes:
         quads = sorted(store.quads(), key=lambda q: (_key(q.graph_name), _key(q.subject), _key(q.predicate), _key(q.object)))
         kwargs = {"prefixes": prefixes} if fmt == "trig" else {}
         return ox.serialize(quads, format=rdf_format, **kwargs)
-    triples = sorted({q.triple for q in store.quads()}, key=lambda t: (_key(t.subject), _key(t.predicate), _key(t.object)))
     kwargs = {"prefixes": prefixes | data_prefixes(store.base)} if fmt == "ttl" else {}
+    lines = _sorted_lines(store) if isinstance(store, OxigraphStore) else None
+    if lines is not None:  # the same triples in the same order, without a Python object per triple
+        return ox.serialize(ox.parse(lines, format=ox.RdfFormat.N_TRIPLES), format=rdf_format, **kwargs)
+    triples = sorted({q.triple for q in store.quads()}, key=lambda t: (_key(t.subject), _key(t.predicate), _key(t.object)))
     return ox.serialize(triples, format=rdf_format, **kwargs)
+
+
+def _sorted_lines(store: OxigraphStore) -> bytes | None:
+    """The union of the store's graphs as N-Triples, one line a triple, in the order of ``_key`` (term
+    kind, then its N-Triples text, which is ``str(term)``), or None when the store holds triple terms.
+
+    pyoxigraph writes the lines itself (a fifth of the time and memory of a ``Quad`` object per quad
+    and a sort key of six strings). Sorted as bytes, two lines compare as their keys do: UTF-8 keeps
+    code point order, a term ends where the other's would go on with a character above the space
+    (N-Triples escapes everything below it), and only the kinds' first characters need remapping."""
+    answer = store.inner.query("CONSTRUCT WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+    text = answer.serialize(format=ox.RdfFormat.N_TRIPLES)
+    if b"<<" in text:  # a triple term (RDF 1.2), or only a literal holding "<<": the general path
+        return None
+    lines = sorted(set(text.splitlines()), key=_line_key)
+    del text
+    return b"\n".join(lines) + b"\n" if lines else b""
+
+
+def _line_key(line: bytes) -> bytes:
+    # Kinds sort BlankNode < Literal < NamedNode; their first characters "_", '"', "<" do not.
+    # Subjects are IRIs or blank nodes, predicates IRIs: a blank subject becomes "\0", a blank object "!".
+    if b"_:" not in line:
+        return line
+    subject, predicate, rest = line.split(b" ", 2)
+    if subject.startswith(b"_:"):
+        subject = b"\0" + subject[1:]
+    if rest.startswith(b"_:"):
+        rest = b"!" + rest[1:]
+    return b" ".join((subject, predicate, rest))
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -89,9 +89,27 @@ PARALLEL_MIN_TRIPLES = 100_000
 def _measure_in_process(job):
     from ..store import OxigraphStore
 
+    _import_igraph_without_plotting()
     generation, base, level, name, k, engine = job
     store = OxigraphStore.open(generation, base, level)
     try:
         return measure_projection(store, name, k=k, engine=engine)
     finally:
         store.close()
+
+
+def _import_igraph_without_plotting() -> None:
+    """Import igraph in a process of ours that never plots: where matplotlib is installed (the
+    notebooks extra), igraph's import also imports ``matplotlib.pyplot``, 0.5-0.9 s a process. A
+    ``None`` in ``sys.modules`` makes that import fail, and igraph keeps a stand-in instead."""
+    import sys
+
+    if "igraph" in sys.modules or "matplotlib" in sys.modules:
+        return
+    sys.modules["matplotlib"] = None
+    try:
+        import igraph  # noqa: F401
+    except ImportError:
+        pass  # not installed: the metrics use networkx (kg.metrics.centrality.resolve_engine)
+    finally:
+        del sys.modules["matplotlib"]
