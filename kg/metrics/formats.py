@@ -20,7 +20,7 @@ import networkx as nx
 
 from ..spreadsheet import safe_cell
 from .measure import METRICS
-from .xmlout import pretty_bytes
+from .xmlout import gexf_bytes, graphml_bytes, pretty_bytes
 
 FORMATS = ("csv", "json", "graphml", "gexf")
 NODE_FIELDS = ("id", "label", "type", "sector")
@@ -105,11 +105,17 @@ def export_graph(graph: nx.Graph, metrics, figures: dict) -> nx.Graph:
 
 
 def to_graphml(graph: nx.Graph, metrics, figures: dict) -> bytes:
+    exported = export_graph(graph, metrics, figures)
+    direct = graphml_bytes(exported)  # networkx's bytes without its tree (kg.metrics.xmlout)
+    return direct if direct is not None else networkx_graphml(exported)
+
+
+def networkx_graphml(exported: nx.Graph) -> bytes:
     from networkx.readwrite.graphml import GraphMLWriter
 
     # networkx builds the tree (keys, types); kg.metrics.xmlout writes it, the same bytes faster
     writer = GraphMLWriter(encoding="utf-8", prettyprint=True)
-    writer.add_graph_element(export_graph(graph, metrics, figures))
+    writer.add_graph_element(exported)
     return pretty_bytes(writer.xml)
 
 
@@ -122,7 +128,11 @@ def to_gexf(graph: nx.Graph, metrics, figures: dict) -> bytes:
     title = graph.graph.get("title", graph.graph.get("name", ""))
     notes = " | ".join(figures.get("notes", []))
     SubElement(meta, "description").text = f"{title}: {graph.graph.get('description', '')} Notes: {notes}".strip()
-    writer.add_graph(export_graph(graph, metrics, figures))
+    exported = export_graph(graph, metrics, figures)
+    direct = gexf_bytes(writer.xml, exported)  # networkx's bytes without its tree of the graph (kg.metrics.xmlout)
+    if direct is not None:
+        return direct
+    writer.add_graph(exported)
     return pretty_bytes(writer.xml)
 
 
