@@ -74,3 +74,20 @@ def test_seed_projections_give_networkx_bytes(seed_store):
         exported = formats.export_graph(graph, node_metrics, figures)
         assert xmlout.graphml_bytes(exported) == formats.networkx_graphml(exported), name
         assert direct_gexf(exported) == networkx_gexf(exported), name
+
+
+def test_render_each_gives_the_bytes_of_render(seed_store):
+    graph, node_metrics, figures = metrics.measure_projection(seed_store, "stakeholders")
+    each = dict(formats.render_each(formats.FORMATS, graph, node_metrics, figures))
+    assert list(each) == list(formats.FORMATS)
+    for fmt in formats.FORMATS:
+        assert each[fmt] == formats.render(fmt, graph, node_metrics, figures), fmt
+
+
+def test_sorted_edges_as_before():
+    graph = nx.Graph([(10, 9), (9, 100), ("b", "a"), (2, "10"), (1, 1)])
+    before = []
+    for u, v, data in sorted(graph.edges(data=True), key=lambda e: tuple(sorted((str(e[0]), str(e[1]))))):
+        a, b = sorted((u, v), key=str)
+        before.append((a, b, data))
+    assert list(formats._sorted_edges(graph)) == before

@@ -8,7 +8,7 @@ from pathlib import Path
 from .. import network
 from ..export import write_atomic
 from ..store import built_triples
-from .formats import FORMATS, render
+from .formats import FORMATS, render_each
 from .measure import graph_metrics, node_metrics
 
 
@@ -52,9 +52,9 @@ def write_all(store, out_dir: Path, k: int | None = None, formats=FORMATS, engin
 def write_projection(out_dir: Path, name: str, graph, metrics, figures, formats=FORMATS) -> list[Path]:
     """Write ``<name>.<format>`` of one measured projection into ``out_dir``; returns the files."""
     written = []
-    for fmt in formats:
+    for fmt, data in render_each(formats, graph, metrics, figures):
         path = Path(out_dir) / f"{name}.{fmt}"
-        write_atomic(path, render(fmt, graph, metrics, figures))
+        write_atomic(path, data)
         written.append(path)
     return written
 
