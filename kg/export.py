@@ -7,8 +7,10 @@ always gives the same bytes, and a file is written to a temporary name and renam
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -32,28 +34,38 @@ def serialize(store: Store, fmt: str) -> bytes:
         kwargs = {"prefixes": prefixes} if fmt == "trig" else {}
         return ox.serialize(quads, format=rdf_format, **kwargs)
     kwargs = {"prefixes": prefixes | data_prefixes(store.base)} if fmt == "ttl" else {}
-    lines = _sorted_lines(store) if isinstance(store, OxigraphStore) else None
-    if lines is not None:  # the same triples in the same order, without a Python object per triple
-        return ox.serialize(ox.parse(lines, format=ox.RdfFormat.N_TRIPLES), format=rdf_format, **kwargs)
+    if isinstance(store, OxigraphStore):
+        with tempfile.TemporaryDirectory(prefix="kg-export-") as tmp:
+            lines = Path(tmp) / "sorted.nt"
+            if _write_sorted_lines(store, lines):  # the same triples in the same order, no Python object per triple
+                return ox.serialize(ox.parse(path=str(lines), format=ox.RdfFormat.N_TRIPLES), format=rdf_format, **kwargs)
     triples = sorted({q.triple for q in store.quads()}, key=lambda t: (_key(t.subject), _key(t.predicate), _key(t.object)))
     return ox.serialize(triples, format=rdf_format, **kwargs)
 
 
-def _sorted_lines(store: OxigraphStore) -> bytes | None:
-    """The union of the store's graphs as N-Triples, one line a triple, in the order of ``_key`` (term
-    kind, then its N-Triples text, which is ``str(term)``), or None when the store holds triple terms.
+def _write_sorted_lines(store: OxigraphStore, path: Path) -> bool:
+    """Write the union of the store's graphs to ``path`` as N-Triples, one line a triple, in the order
+    of ``_key`` (term kind, then its N-Triples text, which is ``str(term)``); False (nothing written)
+    when the store holds triple terms.
 
-    pyoxigraph writes the lines itself (a fifth of the time and memory of a ``Quad`` object per quad
-    and a sort key of six strings). Sorted as bytes, two lines compare as their keys do: UTF-8 keeps
-    code point order, a term ends where the other's would go on with a character above the space
-    (N-Triples escapes everything below it), and only the kinds' first characters need remapping."""
+    pyoxigraph writes the lines itself, into a file (no second copy of them in memory), about a third
+    less time and far less memory than a ``Quad`` object per quad and a sort key of six strings. Sorted
+    as bytes, two lines compare as their keys do: UTF-8 keeps code point order, a term ends where the
+    other's would go on with a character above the space (N-Triples escapes everything below it), and
+    only the kinds' first characters need remapping (``_line_key``)."""
     answer = store.inner.query("CONSTRUCT WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
-    text = answer.serialize(format=ox.RdfFormat.N_TRIPLES)
+    answer.serialize(output=str(path), format=ox.RdfFormat.N_TRIPLES)
+    text = path.read_bytes()
     if b"<<" in text:  # a triple term (RDF 1.2), or only a literal holding "<<": the general path
-        return None
-    lines = sorted(set(text.splitlines()), key=_line_key)
+        return False
+    lines = text.splitlines()
     del text
-    return b"\n".join(lines) + b"\n" if lines else b""
+    lines.sort(key=_line_key)
+    unique = (line for line, _ in itertools.groupby(lines))  # equal lines are neighbours now
+    with open(path, "wb") as handle:
+        while chunk := list(itertools.islice(unique, 50_000)):  # never the whole text joined at once
+            handle.write(b"\n".join(chunk) + b"\n")
+    return True
 
 
 def _line_key(line: bytes) -> bytes:
