@@ -7,14 +7,16 @@ always gives the same bytes, and a file is written to a temporary name and renam
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from . import formats
-from .store import Store, built_triples
+from .store import OxigraphStore, Store, built_triples
 from .vocab import PREFIXES, data_prefixes
 
 FORMATS = {f.name: (f.rdf, f.datasets) for f in formats.REGISTRY if f.kind == formats.GRAPH and f.export}  # name -> (format, keeps graphs)
@@ -31,9 +33,52 @@ def serialize(store: Store, fmt: str) -> bytes:
         quads = sorted(store.quads(), key=lambda q: (_key(q.graph_name), _key(q.subject), _key(q.predicate), _key(q.object)))
         kwargs = {"prefixes": prefixes} if fmt == "trig" else {}
         return ox.serialize(quads, format=rdf_format, **kwargs)
-    triples = sorted({q.triple for q in store.quads()}, key=lambda t: (_key(t.subject), _key(t.predicate), _key(t.object)))
     kwargs = {"prefixes": prefixes | data_prefixes(store.base)} if fmt == "ttl" else {}
+    if isinstance(store, OxigraphStore):
+        with tempfile.TemporaryDirectory(prefix="kg-export-") as tmp:
+            lines = Path(tmp) / "sorted.nt"
+            if _write_sorted_lines(store, lines):  # the same triples in the same order, no Python object per triple
+                return ox.serialize(ox.parse(path=str(lines), format=ox.RdfFormat.N_TRIPLES), format=rdf_format, **kwargs)
+    triples = sorted({q.triple for q in store.quads()}, key=lambda t: (_key(t.subject), _key(t.predicate), _key(t.object)))
     return ox.serialize(triples, format=rdf_format, **kwargs)
+
+
+def _write_sorted_lines(store: OxigraphStore, path: Path) -> bool:
+    """Write the union of the store's graphs to ``path`` as N-Triples, one line a triple, in the order
+    of ``_key`` (term kind, then its N-Triples text, which is ``str(term)``); False (nothing written)
+    when the store holds triple terms.
+
+    pyoxigraph writes the lines itself, into a file (no second copy of them in memory), about a third
+    less time and far less memory than a ``Quad`` object per quad and a sort key of six strings. Sorted
+    as bytes, two lines compare as their keys do: UTF-8 keeps code point order, a term ends where the
+    other's would go on with a character above the space (N-Triples escapes everything below it), and
+    only the kinds' first characters need remapping (``_line_key``)."""
+    answer = store.inner.query("CONSTRUCT WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+    answer.serialize(output=str(path), format=ox.RdfFormat.N_TRIPLES)
+    text = path.read_bytes()
+    if b"<<" in text:  # a triple term (RDF 1.2), or only a literal holding "<<": the general path
+        return False
+    lines = text.splitlines()
+    del text
+    lines.sort(key=_line_key)
+    unique = (line for line, _ in itertools.groupby(lines))  # equal lines are neighbours now
+    with open(path, "wb") as handle:
+        while chunk := list(itertools.islice(unique, 50_000)):  # never the whole text joined at once
+            handle.write(b"\n".join(chunk) + b"\n")
+    return True
+
+
+def _line_key(line: bytes) -> bytes:
+    # Kinds sort BlankNode < Literal < NamedNode; their first characters "_", '"', "<" do not.
+    # Subjects are IRIs or blank nodes, predicates IRIs: a blank subject becomes "\0", a blank object "!".
+    if b"_:" not in line:
+        return line
+    subject, predicate, rest = line.split(b" ", 2)
+    if subject.startswith(b"_:"):
+        subject = b"\0" + subject[1:]
+    if rest.startswith(b"_:"):
+        rest = b"!" + rest[1:]
+    return b" ".join((subject, predicate, rest))
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from .. import network
 from ..export import write_atomic
 from ..store import built_triples
-from .formats import FORMATS, render
+from .formats import FORMATS, render_each
 from .measure import graph_metrics, node_metrics
 
 
@@ -52,9 +52,9 @@ def write_all(store, out_dir: Path, k: int | None = None, formats=FORMATS, engin
 def write_projection(out_dir: Path, name: str, graph, metrics, figures, formats=FORMATS) -> list[Path]:
     """Write ``<name>.<format>`` of one measured projection into ``out_dir``; returns the files."""
     written = []
-    for fmt in formats:
+    for fmt, data in render_each(formats, graph, metrics, figures):
         path = Path(out_dir) / f"{name}.{fmt}"
-        write_atomic(path, render(fmt, graph, metrics, figures))
+        write_atomic(path, data)
         written.append(path)
     return written
 
@@ -89,9 +89,27 @@ PARALLEL_MIN_TRIPLES = 100_000
 def _measure_in_process(job):
     from ..store import OxigraphStore
 
+    _import_igraph_without_plotting()
     generation, base, level, name, k, engine = job
     store = OxigraphStore.open(generation, base, level)
     try:
         return measure_projection(store, name, k=k, engine=engine)
     finally:
         store.close()
+
+
+def _import_igraph_without_plotting() -> None:
+    """Import igraph in a process of ours that never plots: where matplotlib is installed (the
+    notebooks extra), igraph's import also imports ``matplotlib.pyplot``, 0.5-0.9 s a process. A
+    ``None`` in ``sys.modules`` makes that import fail, and igraph keeps a stand-in instead."""
+    import sys
+
+    if "igraph" in sys.modules or "matplotlib" in sys.modules:
+        return
+    sys.modules["matplotlib"] = None
+    try:
+        import igraph  # noqa: F401
+    except ImportError:
+        pass  # not installed: the metrics use networkx (kg.metrics.centrality.resolve_engine)
+    finally:
+        del sys.modules["matplotlib"]

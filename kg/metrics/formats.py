@@ -20,7 +20,7 @@ import networkx as nx
 
 from ..spreadsheet import safe_cell
 from .measure import METRICS
-from .xmlout import pretty_bytes
+from .xmlout import gexf_bytes, graphml_bytes, pretty_bytes
 
 FORMATS = ("csv", "json", "graphml", "gexf")
 NODE_FIELDS = ("id", "label", "type", "sector")
@@ -73,9 +73,14 @@ def to_json(graph: nx.Graph, metrics, figures: dict) -> bytes:
 
 
 def _sorted_edges(graph: nx.Graph):
-    for u, v, data in sorted(graph.edges(data=True), key=lambda e: tuple(sorted((str(e[0]), str(e[1]))))):
-        a, b = sorted((u, v), key=str)
-        yield a, b, data
+    """Edges ``(a, b, data)`` by their two ends' ids, the smaller first (``a``), in sorted order."""
+    for u, v, data in sorted(graph.edges(data=True), key=_ends):
+        yield (u, v, data) if str(u) <= str(v) else (v, u, data)
+
+
+def _ends(edge) -> tuple[str, str]:
+    a, b = str(edge[0]), str(edge[1])
+    return (a, b) if a <= b else (b, a)
 
 
 def _flat(value):
@@ -104,16 +109,22 @@ def export_graph(graph: nx.Graph, metrics, figures: dict) -> nx.Graph:
     return out
 
 
-def to_graphml(graph: nx.Graph, metrics, figures: dict) -> bytes:
+def to_graphml(graph: nx.Graph, metrics, figures: dict, exported: nx.Graph | None = None) -> bytes:
+    exported = export_graph(graph, metrics, figures) if exported is None else exported
+    direct = graphml_bytes(exported)  # networkx's bytes without its tree (kg.metrics.xmlout)
+    return direct if direct is not None else networkx_graphml(exported)
+
+
+def networkx_graphml(exported: nx.Graph) -> bytes:
     from networkx.readwrite.graphml import GraphMLWriter
 
     # networkx builds the tree (keys, types); kg.metrics.xmlout writes it, the same bytes faster
     writer = GraphMLWriter(encoding="utf-8", prettyprint=True)
-    writer.add_graph_element(export_graph(graph, metrics, figures))
+    writer.add_graph_element(exported)
     return pretty_bytes(writer.xml)
 
 
-def to_gexf(graph: nx.Graph, metrics, figures: dict) -> bytes:
+def to_gexf(graph: nx.Graph, metrics, figures: dict, exported: nx.Graph | None = None) -> bytes:
     from networkx.readwrite.gexf import GEXFWriter
 
     writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
@@ -122,7 +133,11 @@ def to_gexf(graph: nx.Graph, metrics, figures: dict) -> bytes:
     title = graph.graph.get("title", graph.graph.get("name", ""))
     notes = " | ".join(figures.get("notes", []))
     SubElement(meta, "description").text = f"{title}: {graph.graph.get('description', '')} Notes: {notes}".strip()
-    writer.add_graph(export_graph(graph, metrics, figures))
+    exported = export_graph(graph, metrics, figures) if exported is None else exported
+    direct = gexf_bytes(writer.xml, exported)  # networkx's bytes without its tree of the graph (kg.metrics.xmlout)
+    if direct is not None:
+        return direct
+    writer.add_graph(exported)
     return pretty_bytes(writer.xml)
 
 
@@ -134,3 +149,15 @@ def render(fmt: str, graph: nx.Graph, metrics, figures: dict) -> bytes:
     if fmt not in WRITERS:
         raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
     return WRITERS[fmt](graph, metrics, figures)
+
+
+def render_each(fmts, graph: nx.Graph, metrics, figures: dict):
+    """``(format, bytes)`` of each of ``fmts``: the bytes of ``render``, with the copy GraphML and GEXF
+    are written from (``export_graph``) made once for both."""
+    exported = None
+    for fmt in fmts:
+        if fmt in ("graphml", "gexf"):
+            exported = export_graph(graph, metrics, figures) if exported is None else exported
+            yield fmt, WRITERS[fmt](graph, metrics, figures, exported=exported)
+        else:
+            yield fmt, render(fmt, graph, metrics, figures)

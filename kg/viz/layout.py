@@ -58,26 +58,42 @@ def _grid_spring(nodes: list, graph: nx.Graph, seed: int, iterations: int = 200)
 
     n = len(nodes)
     index = {v: i for i, v in enumerate(nodes)}
-    edges = np.array(sorted((index[a], index[b]) for a, b in graph.edges), dtype=np.intp)
+    edges = np.array(sorted((index[a], index[b]) for a, b in graph.edges), dtype=np.intp).reshape(-1, 2)
+    tails, heads = edges[:, 0].copy(), edges[:, 1].copy()
     rng = np.random.default_rng(seed)
     side = math.sqrt(n)  # k = 1: one unit of area per node
     xy = rng.random((n, 2)) * side
     temperature = side / 10
     cooling = temperature / (iterations + 1)
+    # x and y are kept apart (one contiguous array each): the same operations on the same floats, in
+    # the same order, as on the (n, 2) array, so the same positions bit for bit, in half the time.
+    x, y = xy[:, 0].copy(), xy[:, 1].copy()
     for _ in range(iterations):
+        xy[:, 0], xy[:, 1] = x, y
         pairs = cKDTree(xy).query_pairs(3.0, output_type="ndarray")
-        delta = xy[pairs[:, 0]] - xy[pairs[:, 1]]
-        dist2 = np.maximum((delta**2).sum(axis=1), 1e-4)
-        push = delta / dist2[:, None]  # k²/d along the unit vector
-        disp = _sum_by(pairs[:, 0], push, n) - _sum_by(pairs[:, 1], push, n)
-        disp += _far_push(xy)
-        delta = xy[edges[:, 0]] - xy[edges[:, 1]]
-        pull = delta * np.sqrt((delta**2).sum(axis=1))[:, None]  # d²/k along the unit vector
-        disp += _sum_by(edges[:, 1], pull, n) - _sum_by(edges[:, 0], pull, n)
-        length = np.maximum(np.sqrt((disp**2).sum(axis=1)), 1e-9)
-        xy += disp * (np.minimum(length, temperature) / length)[:, None]
+        first, second = pairs[:, 0].copy(), pairs[:, 1].copy()
+        dx, dy = x[first] - x[second], y[first] - y[second]
+        dist2 = np.maximum(dx * dx + dy * dy, 1e-4)
+        px, py = dx / dist2, dy / dist2  # k²/d along the unit vector
+        far_x, far_y = _far_push(xy).T
+        disp_x = _sum(first, px, n) - _sum(second, px, n) + far_x
+        disp_y = _sum(first, py, n) - _sum(second, py, n) + far_y
+        dx, dy = x[tails] - x[heads], y[tails] - y[heads]
+        d = np.sqrt(dx * dx + dy * dy)
+        pull_x, pull_y = dx * d, dy * d  # d²/k along the unit vector
+        disp_x += _sum(heads, pull_x, n) - _sum(tails, pull_x, n)
+        disp_y += _sum(heads, pull_y, n) - _sum(tails, pull_y, n)
+        length = np.maximum(np.sqrt(disp_x * disp_x + disp_y * disp_y), 1e-9)
+        step = np.minimum(length, temperature) / length
+        x += disp_x * step
+        y += disp_y * step
         temperature -= cooling
+    xy[:, 0], xy[:, 1] = x, y
     return xy
+
+
+def _sum(index: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    return np.bincount(index, weights=values, minlength=n)
 
 
 def _far_push(xy: np.ndarray, cells: int = 16) -> np.ndarray:
