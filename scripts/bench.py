@@ -656,11 +656,13 @@ def check_targets(result: dict) -> list[dict]:
         add(f"`kg run` (build + metrics + page) < {goal:g} s", row.get("kg"), goal,
             "projections, metrics, the page's layout and the exports at this size")
     _metrics_viz_targets(add, by_kind)
-    peaks = [r["kg"]["peak_mib"] for r in rows if r.get("kg", {}).get("peak_mib")]
-    peak = max(peaks) if peaks else None
+    # kg's own steps: the "load" row is Oxigraph's bulk load of one whole N-Quads file, an engine baseline
+    # (kg loads in chunks, kg.storeload)
+    peaks = [(r["kg"]["peak_mib"], r["step"]) for r in rows if r.get("kg", {}).get("peak_mib") and r["kind"] != "load"]
+    peak, largest = max(peaks) if peaks else (None, None)
     met = peak is not None and peak < TARGETS["peak_mib"]
     out.append({"target": "peak memory of any step < 1.5 GiB (MiB)", "value": peak, "goal": TARGETS["peak_mib"],
-                "met": met, "lower_bound": False, "reason": "" if met else "the largest step holds too much"})
+                "met": met, "lower_bound": False, "reason": "" if met else f"the largest step: {largest}"})
     ahead = [r for r in by_kind("query") if r.get("virtuoso")]
     if ahead:
         behind = [r["step"] for r in ahead if not r["kg"].get("seconds") or r["kg"]["timed_out"]
