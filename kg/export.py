@@ -16,7 +16,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import formats
-from .store import OxigraphStore, Store, built_triples
+from . import store as store_module
+from .store import OxigraphStore, Store
 from .vocab import PREFIXES, data_prefixes
 
 FORMATS = {f.name: (f.rdf, f.datasets) for f in formats.REGISTRY if f.kind == formats.GRAPH and f.export}  # name -> (format, keeps graphs)
@@ -108,10 +109,6 @@ def export(store: Store, fmt: str, output: Path | None = None) -> int:
     return len(data)
 
 
-# Below this many triples in the build, starting a process (about a second) costs more than it saves.
-BACKGROUND_MIN_TRIPLES = 100_000
-
-
 def start_writing(store: Store, fmt: str, path: Path):
     """Begin writing ``serialize(store, fmt)`` to ``path`` (atomically) in a process of its own, reading
     the same build read-only, so that the caller's other work (``kg run``'s page) runs on the other core.
@@ -125,7 +122,7 @@ def start_writing(store: Store, fmt: str, path: Path):
     >>> pending.result() if pending else write_atomic(path, serialize(store, "ttl"))  # doctest: +SKIP
     """
     generation = getattr(store, "generation", None)
-    if generation is None or (os.cpu_count() or 1) < 2 or built_triples(generation) < BACKGROUND_MIN_TRIPLES:
+    if not store_module.worth_a_process(generation):
         return None
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor

@@ -17,6 +17,7 @@ A store is opened at a sensitivity level: it reads only the named graphs at or b
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -211,6 +212,16 @@ class RdflibStore(Store):
         for s, p, o, g in self.dataset.quads((None, None, None, None)):
             graph = g.identifier if isinstance(g, rdflib.Graph) else g
             yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(graph))
+
+
+# Below this many triples in a build, a second process (it starts in about a second) costs more than it saves:
+# the threshold of every parallel path of a built store (kg run's export beside the page, the metrics)
+PARALLEL_MIN_TRIPLES = 100_000
+
+
+def worth_a_process(generation) -> bool:
+    """A built generation is large enough, and there is a second core, for work on it in another process."""
+    return generation is not None and (os.cpu_count() or 1) >= 2 and built_triples(generation) >= PARALLEL_MIN_TRIPLES
 
 
 def built_triples(generation) -> int:

@@ -11,6 +11,7 @@ import pytest
 from kg import derived, generations, sparql
 
 from .conftest import mini_data
+from .test_derived import ORGS, PEOPLE  # the same two organizations and people
 
 DIRECT = Path(__file__).parent / "derived_direct" / "sector-ties-per-year.rq"
 LEVELS = ("public", "internal", "restricted")
@@ -24,22 +25,6 @@ Ms. Asha Khan (Director, Example Org) spoke at the roundtable.
 Mr. Omar Ali (Other Office) spoke at the roundtable too.
 The workshop on human trafficking was held in Karachi on 1 March 2024.
 Mr. Omar Ali (Other Office) spoke at the workshop.
-"""
-ORGS = """\
-organizations:
-  - id: example-org
-    name: Example Org
-    sector: civil-society
-  - id: other-office
-    name: Other Office
-    sector: government
-"""
-PEOPLE = """\
-people:
-  - id: asha-khan
-    name: Asha Khan
-  - id: omar-ali
-    name: Omar Ali
 """
 REPORT = """\
 source:

@@ -12,6 +12,7 @@ import networkx as nx
 import pytest
 
 from kg import generations, network, synth, viz
+from kg import store as kg_store
 from kg.metrics import centrality, formats
 from kg.metrics.measure import graph_metrics, node_metrics
 from kg.viz import data, rows
@@ -151,7 +152,7 @@ def test_kg_run_builds_each_projection_once(monkeypatch, tmp_path):
 def test_projections_measured_in_processes_equal_those_measured_in_this_one(synthetic, monkeypatch):
     from kg.metrics import files
 
-    monkeypatch.setattr(files, "PARALLEL_MIN_TRIPLES", 0)
+    monkeypatch.setattr(kg_store, "PARALLEL_MIN_TRIPLES", 0)
     monkeypatch.setattr(files.os, "cpu_count", lambda: 2)
     here = dict(files.measure_each(synthetic, parallel=False))
     there = dict(files.measure_each(synthetic, parallel=True))
@@ -202,7 +203,7 @@ def test_kg_run_writes_the_same_turtle_from_a_process_of_its_own(monkeypatch, tm
 
     data = Path(__file__).resolve().parent.parent / "data"
     here = kg.run(data, tmp_path / "build", out_dir=tmp_path / "here")
-    monkeypatch.setattr(export, "BACKGROUND_MIN_TRIPLES", 0)
+    monkeypatch.setattr(kg_store, "PARALLEL_MIN_TRIPLES", 0)
     monkeypatch.setattr(export.os, "cpu_count", lambda: 2)
     started = []
     real = export.start_writing

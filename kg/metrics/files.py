@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 
 from .. import network
+from .. import store as store_module
 from ..export import write_atomic
-from ..store import built_triples
 from .formats import FORMATS, render_each
 from .measure import graph_metrics, node_metrics
 
@@ -70,7 +70,7 @@ def measure_each(store, k: int | None = None, engine: str = "auto", parallel: bo
     names = list(network.projections())
     generation = getattr(store, "generation", None)
     workers = min(os.cpu_count() or 1, len(names))
-    if not parallel or generation is None or workers < 2 or built_triples(generation) < PARALLEL_MIN_TRIPLES:
+    if not parallel or workers < 2 or not store_module.worth_a_process(generation):
         for name in names:
             yield name, measure_projection(store, name, k=k, engine=engine)
         return
@@ -80,10 +80,6 @@ def measure_each(store, k: int | None = None, engine: str = "auto", parallel: bo
     jobs = [(str(generation), store.base, store.level, name, k, engine) for name in names]
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         yield from zip(names, pool.map(_measure_in_process, jobs))
-
-
-# Below this many triples in the build, starting the processes (a few seconds) costs more than it saves.
-PARALLEL_MIN_TRIPLES = 100_000
 
 
 def _measure_in_process(job):
