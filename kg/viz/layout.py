@@ -45,9 +45,14 @@ def _component_layout(graph: nx.Graph, seed: int) -> np.ndarray:
     return (xy - xy.mean(axis=0)) / (typical or 1.0)
 
 
+def _sum(index: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Per-node sums of numbers (np.add.at, but far faster through bincount)."""
+    return np.bincount(index, weights=values, minlength=n)
+
+
 def _sum_by(index: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
-    """Per-node sums of 2-D vectors (np.add.at, but far faster through bincount)."""
-    return np.column_stack([np.bincount(index, weights=values[:, d], minlength=n) for d in (0, 1)])
+    """Per-node sums of 2-D vectors."""
+    return np.column_stack([_sum(index, values[:, d], n) for d in (0, 1)])
 
 
 def _grid_spring(nodes: list, graph: nx.Graph, seed: int, iterations: int = 200) -> np.ndarray:
@@ -90,10 +95,6 @@ def _grid_spring(nodes: list, graph: nx.Graph, seed: int, iterations: int = 200)
         temperature -= cooling
     xy[:, 0], xy[:, 1] = x, y
     return xy
-
-
-def _sum(index: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
-    return np.bincount(index, weights=values, minlength=n)
 
 
 def _far_push(xy: np.ndarray, cells: int = 16) -> np.ndarray:
