@@ -347,10 +347,9 @@ def _write_level_stores(folder: Path, spilled: Spill, say, shown: int = 2) -> di
                 del store
                 gc.collect()
             store = ox.Store(str(folder / level))
-            for r in below:
-                if r not in loaded:
-                    storeload.load_file(store, spilled.files[r])
+            loads = sum(storeload.load_file(store, spilled.files[r]) for r in below if r not in loaded)
             store.flush()
+            storeload.compact(store, loads)
             del store
             gc.collect()
             loaded.update(below)

@@ -4,6 +4,11 @@ its own while the build is still producing them.
 Oxigraph's bulk loader releases the GIL, so a store loaded in the background takes the second core while
 the build turns records into quads on the first: at 10,000 events the public store's load (most of the
 store time) then costs almost nothing after the last report is converted.
+
+A store filled by many bulk loads is compacted before it is used (``compact``): each load adds its own files
+to RocksDB's first level, overlapping the others, and every lookup of a query then searches each of them.
+The build closes the store before RocksDB's own background compaction has caught up, and readers open it
+read-only, where it never runs.
 """
 
 from __future__ import annotations
@@ -36,12 +41,24 @@ def load_bytes(store: ox.Store, data: bytes) -> None:
         store.bulk_load(b"".join(plain), format=ox.RdfFormat.N_QUADS, lenient=True)
 
 
-def load_file(store: ox.Store, path: Path) -> None:
+def load_file(store: ox.Store, path: Path) -> int:
     """Load an N-Quads file, ``LOAD_CHUNK`` lines per call: the loader's memory grows with what one call
-    gives it (2.5 M quads at once took 1 GB more)."""
+    gives it (2.5 M quads at once took 1 GB more). Returns the number of calls."""
+    calls = 0
     with open(path, "rb") as handle:
         while lines := list(itertools.islice(handle, LOAD_CHUNK)):
             load_bytes(store, b"".join(lines))
+            calls += 1
+    return calls
+
+
+def compact(store: ox.Store, loads: int) -> None:
+    """Compact ``store`` after ``loads`` bulk loads when there were more than one: at 10,000 events the
+    public store's 300 loads left 113 overlapping files, and counting its 68,968 participations took 2.3 s
+    instead of 0.8 s once compacted (8 s of one core, the GIL released). One load's files (the few
+    internal quads over a copy of the compacted public store) cost a lookup little and are left as they are."""
+    if loads > 1:
+        store.optimize()
 
 
 class BackgroundLoad:
@@ -105,15 +122,18 @@ class BackgroundLoad:
             store = ox.Store(str(self.path))
         except BaseException as error:  # every error is raised in the build's own thread, by finish
             self._error = error
+        loads = 0
         while (chunk := self._queue.get()) is not None:  # taken to the end, so feed never blocks on a dead load
             if self._error is None and not self._skip:
                 try:
                     load_bytes(store, chunk)
+                    loads += 1
                 except BaseException as error:
                     self._error = error
         if self._error is None and not self._skip:
             try:
                 store.flush()
+                compact(store, loads)
             except BaseException as error:
                 self._error = error
         del store  # closed before the build opens the same folder (an error's frame then holds no store)

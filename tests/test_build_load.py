@@ -77,3 +77,20 @@ def test_an_unwritable_cache_is_only_slower(tmp_path):
     assert entries.load("key") is None
     entries.save("other", 3)
     buildcache.wait_for_writes()
+
+
+def test_a_store_of_many_loads_is_compacted(tmp_path, monkeypatch):
+    # 30 feeds or more loads: RocksDB holds files of each load, overlapping each other, that every lookup searches (21-26
+    # files measured here without compacting); compacted, at most one per index
+    monkeypatch.setattr(storeload, "BACKGROUND_CHUNK", 2000)
+    compacted = []
+    real = storeload.compact
+    monkeypatch.setattr(storeload, "compact", lambda store, loads: compacted.append(loads) or real(store, loads))
+    load = storeload.BackgroundLoad(tmp_path / "many")
+    lines = [f"<http://e/s{i}> <http://e/p{i % 7}> <http://e/o{i}> <http://e/g{i % 11}> .\n".encode() for i in range(3000)]
+    for start in range(0, len(lines), 100):
+        load.feed(b"".join(lines[start : start + 100]))
+    load.finish()
+    assert len(compacted) == 1 and compacted[0] >= 30  # (a feed of more than a chunk is cut in pieces)
+    assert len(list((tmp_path / "many").glob("*.sst"))) <= 11  # Oxigraph's column families
+    assert len(ox.Store(str(tmp_path / "many"))) == 3000
