@@ -21,7 +21,8 @@ def _engine_text(text: str) -> str:
 
 
 def test_the_whole_graph_aggregations_say_their_order_is_total():
-    assert {q.name for q in TOTAL} >= {"sectors-at-events", "themes-by-organization", "sector-bridges"}
+    assert {q.name for q in TOTAL} >= {"sectors-at-events", "themes-by-organization", "sector-bridges",
+                                        "actor-appearances", "people-active-years"}
     assert all(order.split(q.text) is not None for q in TOTAL)
 
 
@@ -95,3 +96,53 @@ def test_sort_agrees_with_oxigraph_on_strings_numbers_and_terms():
         engine = from_oxigraph(ox.Store().query(text + " ORDER BY " + clause))
         bare = from_oxigraph(ox.Store().query(text))
         assert order.sort(bare.variables, bare.rows, keys) == engine.rows, clause
+
+
+# The two queries as they were before they read kg:participatedIn and sorted people of one name by IRI: the
+# participation nodes' kg:agent and kg:event, looked up one at a time
+_BY_PARTICIPATION = {
+    "people-active-years": """
+SELECT ?person ?name (COUNT(DISTINCT ?year) AS ?years) (MIN(?year) AS ?firstYear) (MAX(?year) AS ?lastYear)
+       (COUNT(DISTINCT ?event) AS ?events)
+WHERE {
+  ?participation a kg:Participation ; kg:agent ?person ; kg:event ?event .
+  ?person a schema:Person ; rdfs:label ?name .
+  ?event schema:startDate ?start .
+  BIND(SUBSTR(STR(?start), 1, 4) AS ?year)
+}
+GROUP BY ?person ?name""",
+    "actor-appearances": """
+SELECT ?actor ?name ?kind ?first ?last ?datedEvents (COUNT(DISTINCT ?undated) AS ?undatedEvents)
+WHERE {
+  {
+    SELECT ?actor (MIN(STR(?start)) AS ?first) (MAX(STR(?start)) AS ?last) (COUNT(DISTINCT ?event) AS ?datedEvents)
+    WHERE { ?participation a kg:Participation ; kg:agent ?actor ; kg:event ?event . ?event schema:startDate ?start }
+    GROUP BY ?actor
+  }
+  ?actor rdfs:label ?name .
+  { ?actor a org:Organization . BIND("organization" AS ?kind) } UNION { ?actor a schema:Person . BIND("person" AS ?kind) }
+  OPTIONAL {
+    ?other a kg:Participation ; kg:agent ?actor ; kg:event ?undated .
+    FILTER NOT EXISTS { ?undated schema:startDate ?anyDate }
+  }
+}
+GROUP BY ?actor ?name ?kind ?first ?last ?datedEvents""",
+}
+
+
+@pytest.mark.parametrize("name, keys", [("people-active-years", ("years", "events", "name")),
+                                        ("actor-appearances", ("first", "name"))])
+def test_people_of_one_name_come_by_iri_with_the_rows_of_the_participations(tmp_path, name, keys):
+    from kg import synth
+
+    synth.synthesize(300, tmp_path / "data", seed=2)  # people of one name, with the same counts and dates
+    with generations.open_store(tmp_path / "data", tmp_path / "build") as store:
+        named = sparql.named_query(name)
+        answer = sparql.run(store, named.text, sparql.bindings_for(named, {}, store.base))
+        before = sparql.run(store, named.text[: named.text.index("SELECT")] + _BY_PARTICIPATION[name])
+    rows = [tuple(c and c["value"] for c in row) for row in answer.rows]
+    assert sorted(rows) == sorted(tuple(c and c["value"] for c in row) for row in before.rows)
+    at = [answer.variables.index(k) for k in keys]
+    tied = [(a, b) for a, b in zip(rows, rows[1:]) if [a[i] for i in at] == [b[i] for i in at]]
+    assert tied  # (one pair of actor-appearances at this size, dozens of people-active-years)
+    assert all(a[0] < b[0] for a, b in tied)  # by IRI among them
