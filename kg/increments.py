@@ -161,18 +161,22 @@ def convert(records: Records, base: str, build_dir, keys: dict[str, str], spill:
             entries.save(key, value)
         return Part(name, key, owner, *value)
 
-    out.parts.append(part("registry", registry_key, None, chunks.registry))
-    for report in records.reports:
-        record_key = keys.get(report.path)
-        key = _key(registry_key, record_key, chunks.context(report)) if registry_key and record_key else None
-        out.parts.append(part(report.path, key, report.source.id, lambda report=report: chunks.report(report)))
-    for p in out.parts:
+    def spilled(p: Part) -> None:
+        # handed on as soon as it is made: the public store loads in the background (kg.storeload) while the
+        # next reports are converted, and only the pieces an update needs stay in memory
         if p.pieces is None:
             spill.add_summaries(p.summary)
         else:
             p.summary = spill.add_pieces(p.pieces)
         if previous is None or (p.key is not None and previous.get(p.name, [None])[0] == p.key):
             p.pieces = None  # written to the spill files, or already in the live stores
+        out.parts.append(p)
+
+    spilled(part("registry", registry_key, None, chunks.registry))
+    for report in records.reports:
+        record_key = keys.get(report.path)
+        key = _key(registry_key, record_key, chunks.context(report)) if registry_key and record_key else None
+        spilled(part(report.path, key, report.source.id, lambda report=report: chunks.report(report)))
     return out
 
 
