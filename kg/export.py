@@ -145,7 +145,8 @@ def export(store: Store, fmt: str, output: Path | None = None) -> int:
 
 def start_writing(store: Store, fmt: str, path: Path):
     """Begin writing ``serialize(store, fmt)`` to ``path`` (atomically) in a process of its own, reading
-    the same build read-only, so that the caller's other work (``kg run``'s page) runs on the other core.
+    the same build read-only and at a lower priority (``kg.store.lower_priority``), so that it fills the time the
+    caller's other work (``kg run``'s metrics and page) leaves idle on two cores.
     Returns a ``concurrent.futures.Future`` (its ``result()`` re-raises the writer's error), or None when
     the store is not an on-disk build, the build is small or there is one core: then write it yourself.
 
@@ -161,7 +162,8 @@ def start_writing(store: Store, fmt: str, path: Path):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))  # spawn: no forked store handles
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),  # spawn: no forked store handles
+                               initializer=store_module.lower_priority)  # fmt: skip
     try:
         return pool.submit(_write_in_process, str(generation), store.base, store.level, fmt, str(path))
     finally:

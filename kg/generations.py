@@ -201,6 +201,17 @@ def build(data_dir=None, build_dir=None, base=None, force: bool = False, progres
                 gc.enable()
 
 
+class _Told(list):
+    """Progress that is not held: each message is told at once, and none is left to tell later."""
+
+    def __init__(self, progress):
+        super().__init__()
+        self._progress = progress
+
+    def append(self, message: str) -> None:
+        self._progress(message)
+
+
 def _rebuild(inputs: BuildInputs, live, before, extras, name, fp, force, progress, level, started,
              incremental: bool) -> BuildResult:  # fmt: skip
     """A new generation: the live one's stores updated (``incremental``; raises
@@ -208,6 +219,9 @@ def _rebuild(inputs: BuildInputs, live, before, extras, name, fp, force, progres
     data_dir, build_dir, base = inputs.data_dir, inputs.build_dir, inputs.base
     shown = LEVEL_RANK[level]
     held: list[str] = []  # progress waits until we know whether the shown level changed
+    shown_before = (before or {}).get("level_info", {}).get(level, {}).get("name")
+    if progress and (force or shown_before is None):  # no shown level before (a build from nothing): it changes
+        held = _Told(progress)
     root = store_root(build_dir)
     static = inputs.static_key()
     held.append(f"reading records in {data_dir}")

@@ -16,6 +16,8 @@ from pathlib import Path
 from . import config, export, generations
 from .export import serialize, write_atomic
 
+PAGE_PROJECTION = "stakeholders"  # the projection alliance.html draws (kg.viz.render's default)
+
 
 @dataclass
 class RunResult:
@@ -33,8 +35,11 @@ def run(data_dir=None, build_dir=None, base=None, level: str = "public", store: 
     ``out_dir`` (default ``BUILD_DIR/outputs``) ``metrics/``, ``alliance.html`` and ``graph.ttl``,
     all read at ``level`` from ``store`` (any kind ``kg.generations.open_store`` opens).
 
-    On the on-disk store of a large build with two cores, the Turtle export is written by a process of
-    its own while the page is drawn (``kg.export.start_writing``): the same bytes, on the other core.
+    The page's projection is measured here and the page drawn from it: that is the longest chain of work.
+    On the on-disk store of a large build with two cores, the other projections are measured meanwhile in
+    processes of their own, which write their files themselves, and the Turtle export is written by one
+    more (``kg.metrics.Measuring``, ``kg.export.start_writing``), all at a lower priority, in the time the
+    chain leaves idle on the other core. The same bytes either way.
 
     ``progress`` hears what is being done; ``on_build`` gets the build's result as soon as it is known.
     Raises ``kg.viz.VizError`` when the page cannot be drawn, ``kg.records.RecordsInvalid`` on bad records.
@@ -52,20 +57,37 @@ def run(data_dir=None, build_dir=None, base=None, level: str = "public", store: 
     done = RunResult(result, out)
     with generations.open_store(data_dir, build_dir, base, level=level, store=store, progress=progress) as graph:
         say("computing metrics of every projection")
-        shared = {}
-        for name, (projected, node_metrics, figures) in metrics.measure_each(graph):
-            done.metric_files += metrics.write_projection(out / "metrics", name, projected, node_metrics, figures)
-            if name == "stakeholders":  # the page's projection, built and measured once
-                shared = {"projected": projected, "metrics": node_metrics}
-            del projected, node_metrics, figures  # write each projection, keep only the page's
-        say("drawing the alliance")
         done.graph_file = out / "graph.ttl"
-        pending = export.start_writing(graph, "ttl", done.graph_file)  # on the other core while the page is drawn
+        pending = export.start_writing(graph, "ttl", done.graph_file)  # at a lower priority: it fills idle time
         try:
-            done.page = viz.render(graph, out / "alliance.html", **shared)
+            with metrics.Measuring(graph, here=(PAGE_PROJECTION,), out_dir=out / "metrics") as measuring:
+                written = {}
+                shared = {}
+                if PAGE_PROJECTION in measuring.names:  # the page's projection first, built and measured once,
+                    index = viz.predicate_index(graph)  # from the predicates the page reads for its details too
+                    projected, node_metrics, figures = measuring.result(
+                        PAGE_PROJECTION, graph=viz.project(graph, PAGE_PROJECTION, index))
+                    written[PAGE_PROJECTION] = metrics.write_projection(out / "metrics", PAGE_PROJECTION, projected,
+                                                                        node_metrics, figures)  # fmt: skip
+                    shared = {"projected": projected, "metrics": node_metrics, "index": index}
+                    del projected, node_metrics, figures, index
+
+                def write_the_others() -> None:  # their processes write them (or this one, on a small build)
+                    for name in measuring.names:
+                        if name not in written:
+                            written[name] = measuring.written(name)
+
+                say("drawing the alliance")
+                try:
+                    done.page = viz.render(graph, out / "alliance.html", **shared)  # while the others are measured
+                except viz.VizError:
+                    write_the_others()  # every metric file is written even when the page cannot be drawn
+                    raise
+                del shared
+                write_the_others()
+                done.metric_files = [path for name in measuring.names for path in written[name]]
         finally:
             finished = pending.exception() if pending else None  # waited for even when the page failed
-        del shared
         if pending is None:
             write_atomic(done.graph_file, serialize(graph, "ttl"))
         elif finished is not None:

@@ -224,6 +224,21 @@ def worth_a_process(generation) -> bool:
     return generation is not None and (os.cpu_count() or 1) >= 2 and built_triples(generation) >= PARALLEL_MIN_TRIPLES
 
 
+# A process this much nicer gets about a tenth of a core that normal work keeps busy (Linux's CFS weights):
+# enough to wait for the time that work leaves idle, not so much that it never runs
+BACKGROUND_NICENESS = 10
+
+
+def lower_priority() -> None:
+    """Run this process (a pool's initializer) at a lower priority, ``BACKGROUND_NICENESS``: what it does
+    (``kg run``'s export and the metrics the page does not wait for) fills the time the work that
+    is waited for leaves idle, instead of taking half of its core."""
+    try:
+        os.nice(BACKGROUND_NICENESS)
+    except (AttributeError, OSError):  # no nice() here (Windows), or not allowed: the same work, just sooner
+        pass
+
+
 def built_triples(generation) -> int:
     """How many triples the records of a built generation gave (its summary), 0 when unknown."""
     try:

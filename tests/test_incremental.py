@@ -13,11 +13,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg import generations, synth
+from kg import generations, increments, synth
 from kg.buildcache import FileDigests, cache_dir
 from kg.records import RecordsInvalid
 
-from .conftest import DATA, kg
+from .conftest import DATA, copy_data, kg
 
 
 def dump(build_dir: Path) -> dict:
@@ -268,3 +268,16 @@ def test_metrics_written_back_go_stale_after_an_edit(tmp_path):
     shutil.copytree(build_dir / "graph-extras", fresh / "graph-extras")
     build(data, fresh)
     assert dump(build_dir) == dump(fresh)
+
+
+def test_a_build_from_nothing_tells_its_progress_as_it_goes(tmp_path, monkeypatch):
+    """Progress was held until the end of the conversion (to stay silent when the shown level does not change):
+    a build with no shown level before changes it for certain, so it says what it does when it does it."""
+    data = copy_data(tmp_path / "data")
+    told: list[str] = []
+    heard_before_converting: list[str] = []
+    real = increments.convert
+    monkeypatch.setattr(increments, "convert", lambda *a, **kw: heard_before_converting.extend(told) or real(*a, **kw))
+    generations.build(data, tmp_path / "build", progress=told.append)
+    assert heard_before_converting == [f"reading records in {data}", "turning records into RDF"]
+    assert told[:2] == heard_before_converting and sum(m.startswith("reading records") for m in told) == 1

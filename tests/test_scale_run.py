@@ -143,7 +143,8 @@ def test_kg_run_builds_each_projection_once(monkeypatch, tmp_path):
 
     built = []
     real = network.project
-    monkeypatch.setattr(network, "project", lambda store, name="stakeholders": built.append(name) or real(store, name))
+    monkeypatch.setattr(network, "project", lambda store, name="stakeholders", select=None:
+                        built.append(name) or real(store, name, select))  # fmt: skip
     done = kg.run(Path(__file__).resolve().parent.parent / "data", tmp_path / "build")
     assert sorted(built) == sorted(network.projections())
     assert done.page.exists() and len(done.metric_files) == 4 * len(formats.FORMATS)
@@ -163,6 +164,55 @@ def test_projections_measured_in_processes_equal_those_measured_in_this_one(synt
         assert metrics == other_metrics and metrics.notes == other_metrics.notes and metrics.k == other_metrics.k
         assert figures == other_figures
         assert formats.to_json(graph, metrics, figures) == formats.to_json(other_graph, other_metrics, other_figures)
+
+
+def test_the_page_projection_measured_here_while_the_others_are_measured_in_processes(synthetic, monkeypatch,
+                                                                                     tmp_path):
+    """kg run measures the page's projection in its own process (from the page's predicate index), the others in
+    a pool beside it: the same graphs and figures as one at a time, and only the page's projection built here."""
+    from kg.metrics import files
+
+    here = dict(files.measure_each(synthetic, parallel=False))
+    monkeypatch.setattr(kg_store, "PARALLEL_MIN_TRIPLES", 0)
+    monkeypatch.setattr(files.os, "cpu_count", lambda: 2)
+    built_here = []
+    real = network.project
+    monkeypatch.setattr(network, "project", lambda store, name="stakeholders", select=None:
+                        built_here.append(name) or real(store, name, select))  # fmt: skip
+    index = viz.predicate_index(synthetic)
+    with files.Measuring(synthetic, here=("stakeholders",)) as measuring:
+        assert measuring._pool is not None  # the others were handed to processes at once
+        there = {"stakeholders": measuring.result("stakeholders", graph=viz.project(synthetic, "stakeholders", index))}
+        there |= {name: measuring.result(name) for name in measuring.names if name != "stakeholders"}
+    assert built_here == ["stakeholders"]
+    for name, (graph, metrics, figures) in here.items():
+        other_graph, other_metrics, other_figures = there[name]
+        assert nx.utils.graphs_equal(graph, other_graph) and list(graph) == list(other_graph)
+        assert dict(graph.nodes(data=True)) == dict(other_graph.nodes(data=True))
+        assert metrics == other_metrics and metrics.notes == other_metrics.notes and figures == other_figures
+    # kg run's way: the pool's processes write the others' files themselves, the same bytes as written here
+    with files.Measuring(synthetic, here=("stakeholders",), out_dir=tmp_path / "there") as measuring:
+        with pytest.raises(ValueError, match="written by another process"):
+            measuring.result("people")
+        paths = [path for name in measuring.names for path in measuring.written(name)]
+    for name, measured in here.items():
+        files.write_projection(tmp_path / "here", name, *measured)
+    assert len(paths) == len(here) * len(formats.FORMATS)  # every projection's files, each once
+    assert {p.name: p.read_bytes() for p in paths} == {p.name: p.read_bytes() for p in (tmp_path / "here").iterdir()}
+
+
+def test_background_work_runs_at_a_lower_priority():
+    """The export and the metrics the page does not wait for run niced, so they take the idle core, not the page's."""
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    if not hasattr(os, "nice"):
+        pytest.skip("no os.nice on this system")
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=kg_store.lower_priority) as pool:  # fmt: skip
+        theirs = pool.submit(os.nice, 0).result()
+    assert theirs >= min(os.nice(0) + kg_store.BACKGROUND_NICENESS, 19)
 
 
 def test_sector_reach_is_the_same_in_every_process():

@@ -40,7 +40,7 @@ def test_every_stakeholders_pattern_is_joined_from_the_index():
 def test_the_projection_read_from_the_index_equals_the_sparql_one(seed_store, synthetic, projection):
     for store in (seed_store, synthetic):
         index = rows.Index(store)
-        fast = viz._project(store, projection, index)
+        fast = viz.project(store, projection, index)
         _same_graph(fast, network.project(store, projection))
         assert fast.number_of_edges() > 0
 

@@ -22,7 +22,10 @@ def run(ctx, out_dir):
       kg run --data data/ --build-dir build/
       kg run --store oxigraph-memory -o /tmp/outputs
     """
+    from ..metrics.files import import_igraph_without_plotting
     from ..viz import VizError
+
+    import_igraph_without_plotting()  # this process measures the page's projection and never plots
 
     try:
         done = pipeline.run(ctx.data_dir, ctx.build_dir, ctx.base, ctx.level, ctx.store, out_dir, progress=progress,

@@ -17,7 +17,7 @@ Examples
 """
 
 from .measure import METRICS, NodeMetrics, graph_metrics, node_metrics  # noqa: F401
-from .files import measure_each, measure_projection, write_all, write_projection  # noqa: F401,E402
+from .files import Measuring, measure_each, measure_projection, write_all, write_projection  # noqa: F401,E402
 from .formats import FORMATS, render, rows  # noqa: F401,E402
 from .rdf import into_graph, load_into_graph, metrics_quads  # noqa: F401,E402
 from .periods import PeriodTable, by_period  # noqa: F401,E402

@@ -25,7 +25,8 @@ from ..store import Store
 from .data import Details, gather
 from .page import COLOR_BY, render_html
 
-__all__ = ["render", "select", "budget", "load_metrics", "VizError", "COLOR_BY", "METRICS", "MAX_NODES"]
+__all__ = ["render", "predicate_index", "project", "select", "budget", "load_metrics", "VizError", "COLOR_BY",
+           "METRICS", "MAX_NODES"]
 
 # Metrics that can size nodes (kg.metrics.node_metrics computes them all; `community` only colours).
 from ..metric_names import SIZE_BY as METRICS  # noqa: E402,F401 - the names, defined once
@@ -149,7 +150,7 @@ def _induced(graph: nx.Graph, keep: set) -> nx.Graph:
 def render(store: Store, output: Path, projection: str = "stakeholders", size_by: str = "betweenness",
            color_by: str = "sector", theme: str | None = None, event: str | None = None,
            since: int | None = None, metrics: dict | str | None = "auto", max_nodes: int = MAX_NODES,
-           story: Path | None = None, projected: nx.Graph | None = None) -> Path:  # fmt: skip
+           story: Path | None = None, projected: nx.Graph | None = None, index=None) -> Path:  # fmt: skip
     """Write the interactive network of one projection as a single offline HTML file.
 
     Parameters
@@ -178,6 +179,9 @@ def render(store: Store, output: Path, projection: str = "stakeholders", size_by
         A story file (``kg.viz.story``): steps the page walks through.
     projected : networkx.Graph, optional
         The projection already built from ``store`` (``kg run`` shares the one its metrics used).
+    index : optional
+        The predicate index ``predicate_index(store)`` that built ``projected`` (``project``), read on for the
+        details instead of reading those predicates again; emptied when the details are gathered.
 
     Returns
     -------
@@ -193,9 +197,9 @@ def render(store: Store, output: Path, projection: str = "stakeholders", size_by
         raise VizError(f"unknown metric {size_by!r} for --size-by; use one of: {', '.join(METRICS)}")
     if color_by not in COLOR_BY:
         raise VizError(f"unknown colour scheme {color_by!r} for --color-by; use one of: {', '.join(COLOR_BY)}")
-    index = _index(store)
+    index = index if index is not None else predicate_index(store)
     try:
-        graph = projected if projected is not None else _project(store, projection, index)
+        graph = projected if projected is not None else project(store, projection, index)
     except KeyError:
         declared = ", ".join(network_mod.projections())
         raise VizError(f"unknown projection {projection!r}; use --projection with one of: {declared}") from None
@@ -214,7 +218,8 @@ def render(store: Store, output: Path, projection: str = "stakeholders", size_by
         details = gather(store, graph, index=index)
         shown = select(graph, details, theme, event, since)
         shown, notice, metrics = _budgeted(shown, metrics, max_nodes, size_by, projection, output, whole=graph)
-    del index  # every predicate read, held until here: free it before the page is written
+    if index is not None:
+        index.clear()  # every predicate read, held until here: free it before the page is written
     told = None
     if story is not None:
         from .story import load as load_story
@@ -230,8 +235,8 @@ def render(store: Store, output: Path, projection: str = "stakeholders", size_by
     return output
 
 
-def _index(store: Store):
-    """One predicate index of the embedded store (``kg.viz.rows``) for the projection and the details
+def predicate_index(store: Store):
+    """One predicate index of the embedded store (``kg.viz.rows.Index``) for the projection and the details
     alike, so each predicate is read once; None for other stores (they answer the SPARQL)."""
     from .data import embedded
 
@@ -242,8 +247,16 @@ def _index(store: Store):
     return Index(store)
 
 
-def _project(store: Store, projection: str, index) -> nx.Graph:
-    """``kg.network.project``, its declared patterns answered from ``index`` where it can."""
+def project(store: Store, projection: str, index) -> nx.Graph:
+    """``kg.network.project`` (the same graph), its declared patterns answered from ``index``
+    (``predicate_index(store)``; None: by SPARQL) where it can.
+
+    Examples
+    --------
+    >>> shared = predicate_index(store)                                    # doctest: +SKIP
+    >>> graph = project(store, "stakeholders", shared)                      # doctest: +SKIP
+    >>> render(store, Path("alliance.html"), projected=graph, index=shared)  # doctest: +SKIP
+    """
     if index is None:
         return network_mod.project(store, projection)
     from .rows import select

@@ -40,6 +40,10 @@ class Index:
         self.inner = store.inner
         self._cache: dict = {}
 
+    def clear(self) -> None:
+        """Forget every predicate read (their memory is freed; a later ask reads it again)."""
+        self._cache.clear()
+
     def _pairs(self, where: str):
         """The (subject, object) strings of a pattern over the named graphs (the queries read those)."""
         return ((row[0].value, row[1].value) for row in self.inner.query(f"SELECT ?s ?o WHERE {{ GRAPH ?g {{ {where} }} }}"))
