@@ -51,6 +51,7 @@ def run(data_dir=None, build_dir=None, base=None, level: str = "public", store: 
     result = None
     if (store or "oxigraph") == "oxigraph":
         result = generations.build(data_dir, build_dir, base, progress=progress, level=level)
+        _return_freed_memory()  # the build's records and quads are gone: the page's metrics are measured here next
         if on_build:
             on_build(result)
     out = Path(out_dir) if out_dir else build_dir / "outputs"
@@ -93,3 +94,16 @@ def run(data_dir=None, build_dir=None, base=None, level: str = "public", store: 
         elif finished is not None:
             raise finished
     return done
+
+
+def _return_freed_memory() -> None:
+    """Give the memory the build freed back to the system (glibc keeps it for reuse otherwise, and at
+    10,000 events this process then measured the page's projection on top of it: 1,541 MiB)."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (macOS, Windows, musl): nothing to trim
+        pass
