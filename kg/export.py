@@ -54,21 +54,56 @@ def _write_sorted_lines(store: OxigraphStore, path: Path) -> bool:
     less time and far less memory than a ``Quad`` object per quad and a sort key of six strings. Sorted
     as bytes, two lines compare as their keys do: UTF-8 keeps code point order, a term ends where the
     other's would go on with a character above the space (N-Triples escapes everything below it), and
-    only the kinds' first characters need remapping (``_line_key``)."""
-    lines = []
-    for part in _write_unsorted_lines(store, path):
-        text = part.read_bytes()
-        part.unlink()
-        if b"<<" in text:  # a triple term (RDF 1.2), or only a literal holding "<<": the general path
-            return False
-        lines += text.splitlines()
-        del text
+    only the kinds' first characters need remapping (``_line_key``).
+
+    The lines come from the N-Quads the build loaded the store from, when its generation keeps them
+    (``kg.generations.kept_quads``): the same terms written by the same serializer, without decoding
+    each of them from the store again. Otherwise they are read from the store."""
+    lines = _lines_from_build(store)
+    if lines is None:
+        lines = _lines_from_store(store, path)
+    if lines is None:
+        return False
     lines.sort(key=_line_key)
     unique = (line for line, _ in itertools.groupby(lines))  # equal lines are neighbours now
     with open(path, "wb") as handle:
         while chunk := list(itertools.islice(unique, 50_000)):  # never the whole text joined at once
             handle.write(b"\n".join(chunk) + b"\n")
     return True
+
+
+def _lines_from_build(store: OxigraphStore, chunk: int = 100_000) -> list[bytes] | None:
+    """The N-Triples lines of every quad in the kept N-Quads files of the store's generation (its graph
+    name cut off: the last term of a line, an IRI or a blank node, holds no space); None when the
+    generation does not keep them or they hold a triple term (see ``_lines_from_store``)."""
+    from .generations import kept_quads
+
+    generation = getattr(store, "generation", None)
+    paths = kept_quads(generation, store.level) if generation is not None else None
+    if paths is None:
+        return None
+    lines = []
+    for path in paths:
+        with open(path, "rb") as handle:
+            while part := list(itertools.islice(handle, chunk)):  # never a whole file's bytes at once
+                if any(b"<<" in line for line in part):
+                    return None
+                lines += [line[: line.rindex(b" ", 0, -3)] + b" ." for line in part]  # "<s> <p> <o> <g> .\n"
+    return lines
+
+
+def _lines_from_store(store: OxigraphStore, path: Path) -> list[bytes] | None:
+    """The N-Triples lines of every quad of the store, read from it (``_write_unsorted_lines``); None
+    when a line holds a triple term (RDF 1.2), or only a literal holding "<<": the general path then."""
+    lines = []
+    for part in _write_unsorted_lines(store, path):
+        text = part.read_bytes()
+        part.unlink()
+        if b"<<" in text:
+            return None
+        lines += text.splitlines()
+        del text
+    return lines
 
 
 def _write_unsorted_lines(store: OxigraphStore, path: Path) -> list[Path]:

@@ -278,7 +278,7 @@ class Spill:
     It also keeps, per rank, a digest of the bytes written and the counts of what they hold, so each
     level gets a name and a summary computed from what that level reads and nothing above it. With
     ``folder=None`` it only digests (``records_fingerprint``). With ``early`` (a ``kg.storeload.BackgroundLoad``),
-    rank 0's quads go to that store as they come instead of to a file."""
+    rank 0's quads also go to that store as they come."""
 
     def __init__(self, folder: Path | None, base: str, early=None):
         self.folder, self.base, self.early = folder, base, early
@@ -325,14 +325,13 @@ class Spill:
         for rank, data, n, typed, themes in pieces:
             if rank == 0 and self.early is not None:
                 self.early.feed(data)
-                self.counts[0] = self.counts.get(0, 0) + n
-            elif self.folder is not None:
+            if self.folder is not None:  # every rank, rank 0 too: the generation keeps them (``kg.export``)
                 if rank not in self._handles:
                     self.files[rank] = self.folder / f".quads-{rank}.nq"
                     self._handles[rank] = open(self.files[rank], "wb")
-                    self.counts[rank] = 0
                 self._handles[rank].write(data)
-                self.counts[rank] += n
+            if self.folder is not None or (rank == 0 and self.early is not None):
+                self.counts[rank] = self.counts.get(rank, 0) + n
             if digest and not records:
                 self._extras[rank].update(data)
             if records and digest:
