@@ -236,7 +236,7 @@ def render(store: Store, output: Path, projection: str = "stakeholders", size_by
 
 
 def predicate_index(store: Store):
-    """One predicate index of the embedded store (``kg.viz.rows.Index``) for the projection and the details
+    """One predicate index of the embedded store (``kg.predicates.Index``) for the projection and the details
     alike, so each predicate is read once; None for other stores (they answer the SPARQL)."""
     from .data import embedded
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from .. import predicates
 from ..store import Store
 from ..vocab import sparql_prefixes
 
@@ -103,14 +104,14 @@ def _rows(store: Store, query: str) -> list[dict[str, str]]:
 
 def embedded(store: Store) -> bool:
     """Whether ``store`` is the embedded pyoxigraph store, whose predicates ``kg.viz.rows`` reads whole."""
-    return getattr(store, "inner", None) is not None and hasattr(store.inner, "quads_for_pattern")
+    return predicates.embedded(store)
 
 
 def _reader(store: Store, only: set | None = None, index=None):
     """``read(name, sparql)``: the query's rows, joined in Python from the embedded store's indexes
     (``kg.viz.rows``, the same rows far faster) or by the SPARQL text on any other store. With
     ``only``, on the embedded store: the rows that the details of these nodes are made of (their
-    memberships, their and their members' participations). ``index``: a ``kg.viz.rows.Index`` of
+    memberships, their and their members' participations). ``index``: a ``kg.predicates.Index`` of
     ``store`` already read from (the projection's), so no predicate is read twice."""
     if not embedded(store):
         return lambda name, query: _rows(store, query)
@@ -161,7 +162,7 @@ def gather(store: Store, graph: nx.Graph, only=None, index=None) -> Details:
     only : iterable of node IRIs, optional
         Read the details of these nodes only (the nodes a page with a node budget draws); each of
         them gets the same details as without ``only``.
-    index : kg.viz.rows.Index, optional
+    index : kg.predicates.Index, optional
         The embedded store's predicate index to read from (shared with the projection).
 
     Returns
