@@ -72,24 +72,47 @@ def _write_sorted_lines(store: OxigraphStore, path: Path) -> bool:
     return True
 
 
+_XSD_LITERAL = b'"^^<http://www.w3.org/2001/XMLSchema#'
+
+
 def _lines_from_build(store: OxigraphStore, chunk: int = 100_000) -> list[bytes] | None:
-    """The N-Triples lines of every quad in the kept N-Quads files of the store's generation (its graph
-    name cut off: the last term of a line, an IRI or a blank node, holds no space); None when the
-    generation does not keep them or they hold a triple term (see ``_lines_from_store``)."""
+    """The N-Triples lines of every quad in the kept N-Quads files of the store's generation, as the
+    store writes them; None when the generation does not keep them or they hold a triple term (see
+    ``_lines_from_store``).
+
+    The store keeps an XSD literal by its value and writes it back in its canonical form (a metric
+    written back as ``"0.0"^^xsd:double`` comes out as ``"0"``): the lines with one go through an
+    in-memory store of the same engine (``_as_stored``); the others are the file's, graph name cut off."""
     from .generations import kept_quads
 
     generation = getattr(store, "generation", None)
     paths = kept_quads(generation, store.level) if generation is not None else None
     if paths is None:
         return None
-    lines = []
+    lines, typed = [], []
     for path in paths:
         with open(path, "rb") as handle:
             while part := list(itertools.islice(handle, chunk)):  # never a whole file's bytes at once
                 if any(b"<<" in line for line in part):
                     return None
-                lines += [line[: line.rindex(b" ", 0, -3)] + b" ." for line in part]  # "<s> <p> <o> <g> .\n"
-    return lines
+                typed += [line for line in part if _XSD_LITERAL in line]
+                lines += [_triple(line) for line in part if _XSD_LITERAL not in line]
+    return lines + _as_stored(typed)
+
+
+def _triple(line: bytes) -> bytes:
+    """An N-Quads line (``<s> <p> <o> <g> .`` and its line end) as the N-Triples line ``<s> <p> <o> .``: its
+    graph name, the last term, an IRI or a blank node, holds no space."""
+    return line[: line.rindex(b" ", 0, -3)] + b" ."
+
+
+def _as_stored(lines: list[bytes]) -> list[bytes]:
+    """N-Quads lines as N-Triples lines in the terms an Oxigraph store gives back for them."""
+    if not lines:
+        return []
+    store = ox.Store()  # in memory: the same term encoding as the store on disk
+    store.extend(ox.parse(b"".join(lines), format=ox.RdfFormat.N_QUADS))  # blank nodes keep their labels
+    return [_triple(line) for line in store.dump(format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)]
 
 
 def _lines_from_store(store: OxigraphStore, path: Path) -> list[bytes] | None:

@@ -95,6 +95,15 @@ def test_tricky_terms_give_the_same_bytes_from_kept_quads(tmp_path, monkeypatch,
     a, p = ox.NamedNode(BASE + "a"), ox.NamedNode(BASE + "p")
     quads += [ox.Quad(a, p, ox.Literal("x <https://kg.example.org/id/graph/1> ."), ox.BlankNode("g1")),
               ox.Quad(ox.BlankNode("k1"), p, ox.Literal("in a blank graph"), ox.BlankNode("g2"))]  # fmt: skip
+    # literals the store keeps by value and gives back in canonical form ("0.0"^^xsd:double as "0"), as
+    # `kg metrics --into-graph` writes them; one that is not a valid value is kept as it is
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    for i, (text, kind) in enumerate([("0.0", "double"), ("1.0", "double"), ("01", "integer"), ("1", "boolean"),
+                                      ("1.50", "decimal"), ("2024-01-01T00:00:00+00:00", "dateTime"),
+                                      ("abc", "integer"), ("0", "double")]):  # fmt: skip
+        literal = ox.Literal(text, datatype=ox.NamedNode(xsd + kind))
+        quads += [ox.Quad(a, ox.NamedNode(f"{BASE}value{i}"), literal, ox.NamedNode(BASE + "graph/1")),
+                  ox.Quad(ox.BlankNode("k1"), p, literal, ox.NamedNode(BASE + "graph/2"))]  # fmt: skip
     generation = tmp_path / "gen"
     (generation / generations.KEPT_QUADS).mkdir(parents=True)
     kept = generation / generations.KEPT_QUADS / "0.nq"
@@ -106,3 +115,4 @@ def test_tricky_terms_give_the_same_bytes_from_kept_quads(tmp_path, monkeypatch,
     store_read_only(monkeypatch)
     assert export.serialize(store, fmt) == expected
     assert b"x <https://kg.example.org/id/graph/1> ." in expected and b"in a blank graph" in expected
+    assert b'"0.0"' not in expected and b'"abc"' in expected  # the store's forms, the file's were different
