@@ -57,8 +57,8 @@ def _write_sorted_lines(store: OxigraphStore, path: Path) -> bool:
     only the kinds' first characters need remapping (``_line_key``).
 
     The lines come from the N-Quads the build loaded the store from, when its generation keeps them
-    (``kg.generations.kept_quads``): the same terms written by the same serializer, without decoding
-    each of them from the store again. Otherwise they are read from the store."""
+    (``kg.generations.kept_quads``), in the terms the store gives back (``_lines_from_build``), without
+    decoding each of them from the store again. Otherwise they are read from the store."""
     lines = _lines_from_build(store)
     if lines is None:
         lines = _lines_from_store(store, path)
