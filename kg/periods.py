@@ -255,32 +255,30 @@ class _Answer:
         return iter(self._rows)
 
 
-class _Remembering:
-    """A store that answers the same query twice from memory (the projection and ``activity`` run
-    the same patterns), with plain strings as values (what ``kg.network`` reads of them)."""
-
-    def __init__(self, store):
-        self._store, self._answers = store, {}
-
-    def query(self, text, *args, **kwargs):
-        if args or kwargs:
-            return self._store.query(text, *args, **kwargs)
-        if text not in self._answers:
-            self._answers[text] = _answer(self._store, text)
-        return self._answers[text]
-
-    def __getattr__(self, name):
-        return getattr(self._store, name)
-
-
 def load(store, projection: str):
-    """``(projection graph, timeline, activity)``, reading each pattern from the store once."""
-    from . import network
+    """``(projection graph, timeline, activity)``, each of the projection's patterns read once for the
+    graph and the activity alike; on the embedded store, joined from one predicate index
+    (``kg.predicates``, as ``kg.network.project`` does)."""
+    from . import network, predicates
 
-    remembering = _Remembering(store)
-    graph = network.project(remembering, projection)
+    select = _remembered(lambda where, variables: network._select(store, where, variables))
+    if predicates.embedded(store):
+        select = _remembered(predicates.select(predicates.Index(store), select))
+    graph = network.project(store, projection, select=select)
     direct = any(kind.mode == "direct" for kind in network.projections()[projection].edges)
-    return graph, timeline(store, facts=direct), activity(remembering, projection)
+    return graph, timeline(store, facts=direct), activity(store, projection, select)
+
+
+def _remembered(select):
+    """``select`` answering a pattern asked again from the rows it gave the first time."""
+    answers: dict[tuple[str, str], list] = {}
+
+    def rows(where: str, variables: str) -> list:
+        if (where, variables) not in answers:
+            answers[where, variables] = select(where, variables)
+        return answers[where, variables]
+
+    return rows
 
 
 def choose(extent: Period | None, per: str | None = None, window: str | None = None, step: str | None = None,
@@ -302,20 +300,21 @@ def choose(extent: Period | None, per: str | None = None, window: str | None = N
     return split(extent, per or "year")
 
 
-def activity(store, projection: str) -> dict[str, set[str]]:
+def activity(store, projection: str, select=None) -> dict[str, set[str]]:
     """``{node: the facts and events it takes part in}`` under the projection's edge patterns, so a
     node is in a period when it took part in an event of the period, even without a tie there (an
-    organization alone at an event)."""
+    organization alone at an event). ``select``: as ``kg.network.project``'s (default: the SPARQL)."""
     from . import network
 
+    select = select or (lambda where, variables: network._select(store, where, variables))
     spec = network.projections()[projection]
     out: dict[str, set[str]] = {}
     for kind in spec.edges:
         if kind.mode == "shared":
-            for row in network._select(store, kind.pattern, "?node ?via"):
+            for row in select(kind.pattern, "?node ?via"):
                 out.setdefault(row["node"], set()).add(row["via"])
         else:
-            for row in network._select(store, kind.pattern, "?source ?target ?via ?label"):
+            for row in select(kind.pattern, "?source ?target ?via ?label"):
                 out.setdefault(row["source"], set()).add(row["via"])
                 out.setdefault(row["target"], set()).add(row["via"])
     return out
