@@ -79,6 +79,14 @@ def _select(store: Store, where: str, variables: str) -> list[dict[str, str]]:
     return [{n: (None if cell is None else cell["value"]) for n, cell in zip(answer.variables, row)} for row in answer.rows]
 
 
+def selector(store: Store):
+    """The default ``select`` of ``project``: on the embedded store, the declared patterns joined in Python
+    from a predicate index of its own (``kg.predicates``), any other pattern by its SPARQL; on any other
+    store, the SPARQL."""
+    sparql = lambda where, variables: _select(store, where, variables)  # noqa: E731
+    return predicates.select(predicates.Index(store), sparql) if predicates.embedded(store) else sparql
+
+
 def _short_sector(value: str | None) -> str:
     if not value:
         return ""
@@ -112,10 +120,7 @@ def project(store: Store, name: str = "stakeholders", select=None) -> nx.Graph:
     if name not in declared:
         raise KeyError(f"unknown projection {name!r}; declared: {', '.join(declared)}")
     spec = declared[name]
-    if select is None:
-        select = lambda where, variables: _select(store, where, variables)  # noqa: E731
-        if predicates.embedded(store):
-            select = predicates.select(predicates.Index(store), select)
+    select = select or selector(store)
     types = node_types()
     nodes: dict[str, dict] = {}
     for node_type in spec.nodes:

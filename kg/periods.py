@@ -259,11 +259,9 @@ def load(store, projection: str):
     """``(projection graph, timeline, activity)``, each of the projection's patterns read once for the
     graph and the activity alike; on the embedded store, joined from one predicate index
     (``kg.predicates``, as ``kg.network.project`` does)."""
-    from . import network, predicates
+    from . import network
 
-    select = _remembered(lambda where, variables: network._select(store, where, variables))
-    if predicates.embedded(store):
-        select = _remembered(predicates.select(predicates.Index(store), select))
+    select = _remembered(network.selector(store))
     graph = network.project(store, projection, select=select)
     direct = any(kind.mode == "direct" for kind in network.projections()[projection].edges)
     return graph, timeline(store, facts=direct), activity(store, projection, select)
