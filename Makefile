@@ -26,8 +26,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/kg run
 
+# Two pytest workers (pytest-xdist), one test file each at a time: the files share nothing but the
+# machine, and most tests wait on a child process, a server or the browser. TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
