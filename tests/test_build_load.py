@@ -81,7 +81,7 @@ def test_an_unwritable_cache_is_only_slower(tmp_path):
 
 def test_a_store_of_many_loads_is_compacted(tmp_path, monkeypatch):
     # 30 feeds or more loads: RocksDB holds files of each load, overlapping each other, that every lookup searches (21-26
-    # files measured here without compacting); compacted, at most one per index
+    # files measured here without compacting); compacted, about one per index
     monkeypatch.setattr(storeload, "BACKGROUND_CHUNK", 2000)
     compacted = []
     real = storeload.compact
@@ -92,5 +92,7 @@ def test_a_store_of_many_loads_is_compacted(tmp_path, monkeypatch):
         load.feed(b"".join(lines[start : start + 100]))
     load.finish()
     assert len(compacted) == 1 and compacted[0] >= 30  # (a feed of more than a chunk is cut in pieces)
-    assert len(list((tmp_path / "many").glob("*.sst"))) <= 11  # Oxigraph's column families
+    # compacted: 9-10 files alone, 14 once in the parallel suite (RocksDB's own background compactions, which
+    # start at two files of the first level, race with it); not compacted: 26-32
+    assert len(list((tmp_path / "many").glob("*.sst"))) <= 16
     assert len(ox.Store(str(tmp_path / "many"))) == 3000
