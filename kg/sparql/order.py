@@ -65,26 +65,30 @@ def _value(cell: dict | None):
 def sort(variables: list[str], rows: list[list], keys: list[tuple[str, bool]]) -> list[list] | None:
     """``rows`` in the order of ``keys``, or None when a key holds what this cannot order exactly or two
     rows have equal keys (their order would be the engine's own)."""
-    columns = []
+    # Each key's distinct values are sorted once and every row gets one number from their places, so the
+    # rows are sorted on integers: at 10,000 events sectors-at-events has 54,913 rows but only 10,000 event
+    # names and 10 sectors, and comparing the strings in every comparison took most of the sort.
+    combined = [0] * len(rows)
     for name, descending in keys:
         if name not in variables:
             return None
         i = variables.index(name)
-        values, kinds = [], set()
+        known: dict[int, tuple] = {}  # id of a cell -> its value: kg.answers gives one dict per term
         for row in rows:
-            value = _value(row[i])
-            if value is None:
-                return None
-            if value[1] is not None:
-                kinds.add(value[1])
-            values.append((value[0], value[2]))
-        if len(kinds) > 1:
+            cell = row[i]
+            if id(cell) not in known:
+                value = _value(cell)
+                if value is None:
+                    return None
+                known[id(cell)] = value
+        if len({value[1] for value in known.values()} - {None}) > 1:
             return None
-        columns.append((values, descending))
-    order = list(range(len(rows)))
-    for values, descending in reversed(columns):  # stable sorts, last key first
-        order.sort(key=values.__getitem__, reverse=descending)
-    keyed = [tuple(values[i] for values, _ in columns) for i in order]
-    if any(a == b for a, b in zip(keyed, keyed[1:])):
+        distinct = sorted({(value[0], value[2]) for value in known.values()})
+        places = {value: place for place, value in enumerate(reversed(distinct) if descending else distinct)}
+        place_of = {cell: places[(value[0], value[2])] for cell, value in known.items()}
+        width = len(distinct)
+        combined = [before * width + place_of[id(row[i])] for before, row in zip(combined, rows)]
+    order = sorted(range(len(rows)), key=combined.__getitem__)
+    if any(combined[a] == combined[b] for a, b in zip(order, order[1:])):
         return None
     return [rows[i] for i in order]
