@@ -170,25 +170,66 @@ class Collector:
 NQUADS_BATCH = 50_000  # facts a piece: the text of a million facts at once took ~600 MB beside the facts
 
 
-def nquads(facts: dict[tuple[str, str, str], int], base: str) -> Iterator[tuple[int, bytes, int]]:
+def nquads(facts: dict[tuple[str, str, str], int], base: str, above: int = -1) -> Iterator[tuple[int, bytes, int]]:
     """The derived graphs as N-Quads, piece by piece: (rank, bytes, number of quads), the same quads as
     ``Collector.quads`` written as text directly (a million pyoxigraph terms cost seconds; the
     store is a set, so the order does not matter). Every
     subject and object is an IRI the records or ``node`` made (checked already), the one literal
-    a ``kgd:link`` kind or a ``kgd:metIn`` year."""
+    a ``kgd:link`` kind or a ``kgd:metIn`` year. Only the ranks above ``above`` (the public one was
+    handed on already when it is 0, see ``Early``)."""
     by_rank: dict[int, list] = {}
     for fact, rank in facts.items():
-        by_rank.setdefault(rank, []).append(fact)
+        if rank > above:
+            by_rank.setdefault(rank, []).append(fact)
     for rank, level in enumerate(levels.LEVEL_RANK):
         if rank in by_rank:
             graph = graph_iri(base, level)
-            described = _describe(ox.NamedNode(graph), level)
-            yield rank, ox.serialize(described, format=ox.RdfFormat.N_QUADS), len(described)
+            yield _described(graph, level)
             ranked = by_rank.pop(rank)
             for start in range(0, len(ranked), NQUADS_BATCH):
-                lines = [f'<{s}> <{p}> {_literal(o) if p in _LITERALS else "<" + o + ">"} <{graph}> .\n'
-                         for s, p, o in ranked[start : start + NQUADS_BATCH]]  # fmt: skip
-                yield rank, "".join(lines).encode(), len(lines)
+                yield _piece(rank, ranked[start : start + NQUADS_BATCH], graph)
+
+
+class Early:
+    """The facts of the public derived graph handed on as they are derived, ``NQUADS_BATCH`` at a time, as
+    the pieces ``nquads`` gives (``hand_on(rank, bytes, number of quads)``; ``close`` hands on the rest). A
+    build from nothing then loads them into the public store while the other parts are still derived:
+    they are almost half its quads, and loaded after the derivation they left the loader idle meanwhile
+    (kg.storeload)."""
+
+    def __init__(self, base: str, hand_on):
+        self.level = levels.LEVELS[0]
+        self.graph = graph_iri(base, self.level)
+        self.hand_on = hand_on
+        self._batch: list = []
+        self._described = False
+
+    def add(self, fact: tuple[str, str, str]) -> None:
+        """A fact whose rank is 0 (the lowest: it never moves to another graph)."""
+        self._batch.append(fact)
+        if len(self._batch) >= NQUADS_BATCH:
+            self._hand_on()
+
+    def close(self) -> None:
+        self._hand_on()
+
+    def _hand_on(self) -> None:
+        if self._batch:
+            if not self._described:  # the graph's description first, as in ``nquads``
+                self.hand_on(*_described(self.graph, self.level))
+                self._described = True
+            self.hand_on(*_piece(0, self._batch, self.graph))
+            self._batch = []
+
+
+def _described(graph: str, level: str) -> tuple[int, bytes, int]:
+    described = _describe(ox.NamedNode(graph), level)
+    return levels.LEVEL_RANK[level], ox.serialize(described, format=ox.RdfFormat.N_QUADS), len(described)
+
+
+def _piece(rank: int, facts: list, graph: str) -> tuple[int, bytes, int]:
+    lines = [f'<{s}> <{p}> {_literal(o) if p in _LITERALS else "<" + o + ">"} <{graph}> .\n' for s, p, o in facts]
+    return rank, "".join(lines).encode(), len(lines)
 
 
 def fact_quads(facts, base: str) -> list[ox.Quad]:

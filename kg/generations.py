@@ -263,8 +263,11 @@ def _write_generation(inputs, box, records_cache, live, before, extras, name, fp
                                    index["pieces"] if index else None)  # fmt: skip
     spilled.add(list(to_rdf.ontology_quads(config.ontology_dir(), base)), digest=False)  # digested as files
     summary = summarize(records, spilled.total)  # records and ontology, not the graph-extras
-    # kg.derived: the joins the named queries need, per level; only the changed parts' when incremental
-    facts = increments.derive_facts(converted, base, build_dir, live, before, index)
+    # kg.derived: the joins the named queries need, per level; only the changed parts' when incremental. From
+    # nothing, the public graph's facts go to its store (loading in the background) as they are derived
+    early = None if incremental else derived.Early(base, lambda *piece: spilled.add_pieces(
+        [(*piece, None, None)], records=False, digest=False))  # not digested: they follow from the records
+    facts = increments.derive_facts(converted, base, build_dir, live, before, index, early)
     del index
     facts.state["pieces"] = {p.name: p.summary for p in converted.parts}
     index_digest = increments.save_state(tmp, facts.state)
@@ -272,8 +275,8 @@ def _write_generation(inputs, box, records_cache, live, before, extras, name, fp
     if incremental:
         delta = increments.StoreDelta(base, build_dir, live, before, converted, facts)
     else:
-        for rank, data, n in derived.nquads(facts.facts, base):  # nor the derived graphs, which
-            spilled.add_pieces([(rank, data, n, None, None)], records=False, digest=False)  # follow from the records
+        for rank, data, n in derived.nquads(facts.facts, base, above=0):  # the other levels' derived graphs
+            spilled.add_pieces([(rank, data, n, None, None)], records=False, digest=False)
     spilled.ranks.update(facts.ranks)
     del facts
     sources = {r.source.id for r in records.reports}

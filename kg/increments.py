@@ -263,14 +263,14 @@ def load_state(generation: Path, digest: str | None) -> dict:
 
 
 def derive_facts(converted: Converted, base: str, build_dir, live: Path | None = None, before: dict | None = None,
-                 state: dict | None = None) -> DerivedFacts:  # fmt: skip
+                 state: dict | None = None, early: derived.Early | None = None) -> DerivedFacts:  # fmt: skip
     """The derived facts, per part (``kg.derived.derive_local``) and from the global relations
     (``derive_global``), each part's cached as an entry "facts" keyed by the part and the global
     relations. With the live generation (``live``, its summary ``before`` and ``state``, its
     ``load_state``): only the parts that changed, came or went are derived again, and the facts that
     change are found by counting, per fact and rank, the parts that derive it (a fact no changed part
     derived before is looked up in the live store). When the global relations changed, every part is
-    derived again."""
+    derived again. From nothing, ``early`` (if given) gets each fact of rank 0 as soon as it is known."""
     entries = Entries(build_dir, "facts", code_digest())
     old_parts = before["parts"] if state is not None else {}
     new_parts = {p.name: p for p in converted.parts}
@@ -322,7 +322,7 @@ def derive_facts(converted: Converted, base: str, build_dir, live: Path | None =
             yield entry[1]
 
     if state is None:
-        return _from_nothing(globals_, digest, derived_again(), derived.derive_global(joins, base))
+        return _from_nothing(globals_, digest, derived_again(), derived.derive_global(joins, base), early)
     old = [e[1] for e in old_entries.values()]
     new = list(derived_again())
     if again:
@@ -334,16 +334,24 @@ def derive_facts(converted: Converted, base: str, build_dir, live: Path | None =
     return _counted(globals_, digest, state, old, new, _Lookup(live, before, base))
 
 
-def _from_nothing(globals_: derived.Globals, digest: str, parts, global_facts: dict) -> DerivedFacts:
+def _from_nothing(globals_: derived.Globals, digest: str, parts, global_facts: dict,
+                  early: derived.Early | None = None) -> DerivedFacts:  # fmt: skip
     """Every fact at its lowest rank over ``global_facts`` and ``parts`` (an iterable of each part's
-    facts), with the counts of the facts more than one of them derives (none in kg's rules today)."""
+    facts), with the counts of the facts more than one of them derives (none in kg's rules today).
+    ``early`` gets each fact once, when its rank becomes 0 (no rank is lower: it stays there)."""
+    public = early.add if early is not None else lambda fact: None
     facts = dict(global_facts)
+    for fact, rank in global_facts.items():
+        if rank == 0:
+            public(fact)
     shared: dict = {}  # fact -> {rank: how many parts derive it at that rank}
     for part in parts:
         for fact, rank in part.items():
             was = facts.get(fact)
             if was is None:
                 facts[fact] = rank
+                if rank == 0:
+                    public(fact)
                 continue
             counts = shared.get(fact)
             if counts is None:  # the first part to derive it is the only one so far: ``was`` is its rank
@@ -351,6 +359,10 @@ def _from_nothing(globals_: derived.Globals, digest: str, parts, global_facts: d
             counts[rank] = counts.get(rank, 0) + 1
             if rank < was:
                 facts[fact] = rank
+                if rank == 0:
+                    public(fact)
+    if early is not None:
+        early.close()
     ranks: dict[int, int] = {}
     for rank in facts.values():
         ranks[rank] = ranks.get(rank, 0) + 1

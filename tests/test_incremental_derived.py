@@ -102,6 +102,30 @@ def test_counting_finds_what_changes_when_two_parts_derive_a_fact_at_different_r
         parts, state = new_parts, result.state
 
 
+def test_the_public_facts_handed_on_early_are_those_written_at_the_end(monkeypatch):
+    """A build from nothing hands the public derived graph's facts to its store as they are derived
+    (``kg.derived.Early``): with the other ranks written after, the same quads as writing every rank at the
+    end, each once, also for a fact first derived at a higher rank and then at rank 0."""
+    monkeypatch.setattr(derived, "NQUADS_BATCH", 3)  # several pieces
+    rng = random.Random(11)
+    facts = [(f"https://example.org/s{i}", "https://example.org/p", f"https://example.org/o{i % 4}") for i in range(30)]
+    parts = [{f: rng.randrange(3) for f in rng.sample(facts, rng.randrange(3, 12))} for _ in range(8)]
+    parts[2][facts[0]], parts[5][facts[0]] = 2, 0  # lowered to 0 by a later part
+    base, pieces = config.base_iri(), []
+    early = derived.Early(base, lambda *piece: pieces.append(piece))
+    result = increments._from_nothing(derived.Globals(), "", parts[1:], parts[0], early)
+    assert {rank for rank, _, _ in pieces} == {0} and len(pieces) > 2
+
+    def lines(of) -> list[bytes]:
+        return [line for _, data, _ in of for line in data.splitlines()]
+
+    handed_on = lines(pieces)
+    assert len(handed_on) == len(set(handed_on)) == sum(n for _, _, n in pieces)
+    assert sorted(handed_on + lines(derived.nquads(result.facts, base, above=0))) == sorted(
+        lines(derived.nquads(result.facts, base)))
+    assert f"<{facts[0][0]}>".encode() in b"".join(handed_on)
+
+
 def first_participant_lines(lines: list[str]) -> tuple[int, int]:
     """The lines of the first participant of the first event: [start, end)."""
     start = lines.index("  participants:\n") + 1
