@@ -642,14 +642,19 @@ def check_targets(result: dict) -> list[dict]:
         add(f"{row['step']} < 1 s warm (embedded, median of the next 5: kept answer)", row["kg_warm"],
             TARGETS["query_seconds"], "under KG_KEEP_ANSWERS_OVER, so computed again each time, and still slow")
     _process_targets(add, by_kind)
+    # the engine's floor, measured in the same run: Oxigraph's bulk load of the same quads (one call; the build
+    # also compacts the store after its loads, kg.storeload)
+    loaded = [r["kg"]["seconds"] for r in by_kind("load") if (r.get("kg") or {}).get("seconds") is not None]
+    floor = f"; Oxigraph's bulk load of the same quads alone took {loaded[0]:.1f} s in this run" if loaded else ""
     for kind, what, goal in (("build", "build from nothing < 18 s", "build_seconds"),
                              ("edit-rebuild", "rebuild after editing one report < 3 s", "edit_rebuild_seconds"),
                              ("rebuild", "no-change rebuild < 0.2 s", "rebuild_seconds")):  # fmt: skip
         for row in by_kind(kind):
             add(what, row.get("kg"), TARGETS[goal], {
-                "build": "reading the YAML with checks, records → quads, the derived graphs and loading the store",
-                "edit-rebuild": "the derived graphs are derived again from every report's facts, and the cached "
-                                "records and quads of every report are read back (see docs/builds.md)",
+                "build": "reading the YAML with checks, records → quads, the derived graphs and loading the store"
+                         + floor,
+                "edit-rebuild": "the cached records of every report are read back for the checks across files, "
+                                "and a checkpoint of each level store is updated (see docs/builds.md)",
                 "rebuild": "a stat of every file of the data folder"}[kind])  # fmt: skip
     goal = TARGETS["run_seconds_1000"] if result["events"] <= 1000 else TARGETS["run_seconds"]
     for row in by_kind("run"):
