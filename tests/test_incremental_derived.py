@@ -110,7 +110,9 @@ def test_the_public_facts_handed_on_early_are_those_written_at_the_end(monkeypat
     rng = random.Random(11)
     facts = [(f"https://example.org/s{i}", "https://example.org/p", f"https://example.org/o{i % 4}") for i in range(30)]
     parts = [{f: rng.randrange(3) for f in rng.sample(facts, rng.randrange(3, 12))} for _ in range(8)]
-    parts[2][facts[0]], parts[5][facts[0]] = 2, 0  # lowered to 0 by a later part
+    for part in parts:
+        part.pop(facts[0], None)
+    parts[2][facts[0]], parts[5][facts[0]] = 2, 0  # first derived at rank 2, lowered to 0 by a later part
     base, pieces = config.base_iri(), []
     early = derived.Early(base, lambda *piece: pieces.append(piece))
     result = increments._from_nothing(derived.Globals(), "", parts[1:], parts[0], early)
