@@ -265,8 +265,10 @@ def _write_generation(inputs, box, records_cache, live, before, extras, name, fp
     summary = summarize(records, spilled.total)  # records and ontology, not the graph-extras
     # kg.derived: the joins the named queries need, per level; only the changed parts' when incremental. From
     # nothing, the public graph's facts go to its store (loading in the background) as they are derived
-    early = None if incremental else derived.Early(base, lambda *piece: spilled.add_pieces(
-        [(*piece, None, None)], records=False, digest=False))  # not digested: they follow from the records
+    def add_derived(rank: int, data: bytes, n: int) -> None:  # not digested: they follow from the records
+        spilled.add_pieces([(rank, data, n, None, None)], records=False, digest=False)
+
+    early = None if incremental else derived.Early(base, add_derived)
     facts = increments.derive_facts(converted, base, build_dir, live, before, index, early)
     del index
     facts.state["pieces"] = {p.name: p.summary for p in converted.parts}
@@ -275,8 +277,8 @@ def _write_generation(inputs, box, records_cache, live, before, extras, name, fp
     if incremental:
         delta = increments.StoreDelta(base, build_dir, live, before, converted, facts)
     else:
-        for rank, data, n in derived.nquads(facts.facts, base, above=0):  # the other levels' derived graphs
-            spilled.add_pieces([(rank, data, n, None, None)], records=False, digest=False)
+        for piece in derived.nquads(facts.facts, base, above=0):  # the other levels' derived graphs
+            add_derived(*piece)
     spilled.ranks.update(facts.ranks)
     del facts
     sources = {r.source.id for r in records.reports}
